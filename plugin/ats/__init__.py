@@ -1,0 +1,1 @@
+"""Outbound clients for the ATSs, behind one interface (``plugin.ats.base.AtsClient``)."""

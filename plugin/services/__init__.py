@@ -1,0 +1,1 @@
+"""Application services: units of work over the session, with collaborators injected."""
