@@ -23,4 +23,8 @@ def healthz() -> Response:
 
 
 def init_web(app: Flask) -> None:
-    app.register_blueprint(health)
+    from plugin.web import auth, csrf
+
+    csrf.init_app(app)
+    for blueprint in (health, auth.bp):
+        app.register_blueprint(blueprint)
