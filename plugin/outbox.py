@@ -58,3 +58,20 @@ def enqueue(
         job.max_attempts = max_attempts
     session.add(job)
     return job
+
+
+PeriodicTask = Callable[..., Any]
+PERIODIC: dict[str, tuple[float, PeriodicTask]] = {}
+
+
+def periodic(name: str, every_seconds: float) -> Callable[[PeriodicTask], PeriodicTask]:
+    """Register a sweep the worker runs about every ``every_seconds`` (reminders, imports).
+
+    A sweep only queues outbox jobs; it must be safe to run on several workers at once.
+    """
+
+    def register(function: PeriodicTask) -> PeriodicTask:
+        PERIODIC[name] = (every_seconds, function)
+        return function
+
+    return register

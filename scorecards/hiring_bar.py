@@ -1,0 +1,55 @@
+"""The hiring bar: the thresholds that turn per-competency verdicts into a recommendation.
+
+The default is the design's rule, checked in this order:
+definitely_not when 2 or more must-haves are needs_focus; no when 1 must-have is needs_focus
+or 3 or more competencies are; no_decision when a must-have is split or not assessed;
+strong_yes when every must-have is outperforming and nothing is needs_focus or split;
+otherwise yes. A loop without must-haves skips the must-have clauses (and so is never
+strong_yes by them). A loop may set its own thresholds with ``hiring_bar:`` in its file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+
+class HiringBarError(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"hiring_bar.{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class HiringBar:
+    definitely_not_must_haves_needs_focus: int = 2
+    no_must_haves_needs_focus: int = 1
+    no_competencies_needs_focus: int = 3
+    no_decision_on_unsettled_must_have: bool = True
+    strong_yes_needs_all_must_haves_outperforming: bool = True
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> HiringBar:
+        if not data:
+            return cls()
+        known = {f.name: f for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            if key not in known:
+                raise HiringBarError(str(key), f"unknown setting (known: {', '.join(known)})")
+            expected = bool if known[key].type in ("bool", bool) else int
+            if expected is int and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+                raise HiringBarError(key, "must be a whole number of at least 1")
+            if expected is bool and not isinstance(value, bool):
+                raise HiringBarError(key, "must be true or false")
+            values[key] = value
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @property
+    def is_default(self) -> bool:
+        return self == HiringBar()
