@@ -40,7 +40,8 @@ class HiringBar:
             if key not in known:
                 raise HiringBarError(str(key), f"unknown setting (known: {', '.join(known)})")
             expected = bool if known[key].type in ("bool", bool) else int
-            if expected is int and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            whole = isinstance(value, int) and not isinstance(value, bool)
+            if expected is int and (not whole or value < 1):
                 raise HiringBarError(key, "must be a whole number of at least 1")
             if expected is bool and not isinstance(value, bool):
                 raise HiringBarError(key, "must be true or false")
