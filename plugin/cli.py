@@ -85,3 +85,7 @@ def frameworks_check(path: str) -> None:
 
 for _group in (db_group, tokens_group, frameworks_group):
     main.add_command(_group)
+
+
+if __name__ == "__main__":
+    main()
