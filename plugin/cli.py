@@ -9,6 +9,10 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from plugin.auth import ROLES, create_token
+from plugin.commands import inbox as inbox_commands
+from plugin.commands import loops as loops_commands
+from plugin.commands.demo import demo_command
+from plugin.commands.worker import outbox_group, worker_command
 from plugin.db import get_session
 from scorecards.loader import FrameworkError, load_framework_file
 
@@ -85,6 +89,12 @@ def frameworks_check(path: str) -> None:
 
 for _group in (db_group, tokens_group, frameworks_group):
     main.add_command(_group)
+main.add_command(demo_command)
+main.add_command(loops_commands.loops_group)
+main.add_command(loops_commands.guide_command)
+main.add_command(inbox_commands.inbox_group)
+main.add_command(worker_command)
+main.add_command(outbox_group)
 
 
 if __name__ == "__main__":

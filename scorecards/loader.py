@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ from scorecards.framework import (
 )
 
 PathKey = tuple[str | int, ...]
+# libyaml's loader when present: the built-in framework is parsed at every app start.
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
@@ -314,8 +317,8 @@ def _competency(
 
 def load_framework_text(text: str, source: str = "<string>") -> Framework:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        doc = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_Loader)
+        doc = yaml.load(text, Loader=_Loader)  # a SafeLoader: no arbitrary objects
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -352,12 +355,18 @@ def load_framework_file(path: str | Path) -> Framework:
 
 
 def builtin_frameworks() -> list[Framework]:
+    return list(_builtin_frameworks())
+
+
+@cache
+def _builtin_frameworks() -> tuple[Framework, ...]:
+    """Parsed once per process; frameworks are immutable, so sharing them is safe."""
     data = resources.files("scorecards") / "data"
-    return [
+    return tuple(
         load_framework_text(item.read_text(encoding="utf-8"), f"scorecards/data/{item.name}")
         for item in sorted(data.iterdir(), key=lambda entry: entry.name)
         if item.name.endswith((".yaml", ".yml"))
-    ]
+    )
 
 
 def frameworks_in(directory: str | Path) -> list[Framework]:

@@ -26,7 +26,10 @@ from plugin.db import get_engine, make_engine
 from plugin.migrate import upgrade
 from plugin.models import Base
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+# CI clones the project with shared/ beside it; HIRELOOP_SHARED_DIR points elsewhere.
+SHARED = Path(
+    os.environ.get("HIRELOOP_SHARED_DIR", Path(__file__).resolve().parents[1].parent / "shared")
+)
 PAYLOADS = SHARED / "reference" / "payloads"
 
 

@@ -27,9 +27,9 @@ def init_api(app: Flask) -> HireloopApi:
             "security": [{"bearer": []}],
         },
     )
-    from plugin.api import frameworks
+    from plugin.api import applications, frameworks, loops, notifications, scorecard, verdicts
 
-    for module in (frameworks,):
+    for module in (frameworks, verdicts, loops, scorecard, notifications, applications):
         api.register_blueprint(module.blp)
     app.extensions["hireloop.api"] = api
     return api

@@ -48,6 +48,7 @@ class AtsScorecard:
     interviewed_at: datetime | None = None
     ratings: tuple[AtsAttributeRating, ...] = ()
     notes: str = ""
+    interview_id: str | None = None  # the job's interview (Greenhouse interview_step.id)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,17 @@ class AtsUser:
     id: str
     name: str
     email: str | None = None
+
+
+@dataclass(frozen=True)
+class AtsApplication:
+    id: str
+    candidate_id: str | None
+    job_id: str | None
+    stage_id: str | None
+    stage_name: str | None
+    status: str | None
+    updated_at: datetime | None = None
 
 
 @dataclass(frozen=True)

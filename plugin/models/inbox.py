@@ -32,3 +32,5 @@ class WebhookDelivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     processed_at: Mapped[datetime | None]
+    # When a failed delivery is due for its next attempt (the worker retries it then).
+    next_attempt_at: Mapped[datetime | None]

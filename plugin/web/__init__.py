@@ -23,8 +23,16 @@ def healthz() -> Response:
 
 
 def init_web(app: Flask) -> None:
-    from plugin.web import auth, csrf
+    from plugin.web import auth, csrf, interviewer, messages, recruiter, review, webhooks
 
     csrf.init_app(app)
-    for blueprint in (health, auth.bp):
+    for blueprint in (
+        health,
+        auth.bp,
+        review.bp,
+        interviewer.bp,
+        recruiter.bp,
+        webhooks.bp,
+        messages.bp,
+    ):
         app.register_blueprint(blueprint)

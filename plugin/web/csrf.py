@@ -42,7 +42,11 @@ def check_csrf() -> None:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(csrf_token=csrf_token, csrf_field=csrf_field)
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    # Flask's defaults already hold these keys (SameSite None, Secure False): setdefault
+    # would never apply, so set them unless configured otherwise.
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    if not app.config.get("SESSION_COOKIE_SAMESITE"):
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     public = str(app.config.get("PUBLIC_URL") or "")
-    app.config.setdefault("SESSION_COOKIE_SECURE", public.startswith("https://"))
+    if public.startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True

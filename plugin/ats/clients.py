@@ -1,0 +1,213 @@
+"""Build the ATS client an app's configuration describes.
+
+``client_for(config, "greenhouse")`` gives a Greenhouse client (Harvest v3 when a client id
+is set, else v1 with the API key), Lever or Ashby, each on the shared ``requests.Session``,
+with the configured timeout and the credential's rate-limit budget in the database.
+Clients are cached per configuration so an OAuth token and learned limits are reused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+
+from plugin.ats.ashby import AshbyClient
+from plugin.ats.base import AtsClient
+from plugin.ats.errors import AtsConfigError
+from plugin.ats.greenhouse import GreenhouseClient, OAuthClientCredentials, basic_auth_header
+from plugin.ats.http import AuthProvider, HttpClient, StaticAuth
+from plugin.ats.lever import LeverClient
+from plugin.ats.ratelimit import (
+    ASHBY_LIMIT,
+    GREENHOUSE_DEFAULT_LIMIT,
+    GREENHOUSE_WINDOW_SECONDS,
+    LEVER_LIMIT,
+    Budget,
+    DatabaseBudget,
+    MemoryBudget,
+    RateLimit,
+    RateLimiter,
+)
+from plugin.config import env_name, text_setting
+
+SUPPORTED = ("greenhouse", "lever", "ashby")
+_CACHE: dict[tuple[Any, ...], AtsClient] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def credential_id(ats: str, secret: str) -> str:
+    """A stable, non-secret name for a credential (the budget row's key)."""
+    return f"{ats}:{hashlib.sha256(secret.encode()).hexdigest()[:16]}"
+
+
+def is_configured(config: Mapping[str, Any], ats: str) -> bool:
+    """True when the ATS has API credentials (webhook secrets alone do not count)."""
+    if ats == "greenhouse":
+        return bool(
+            text_setting(config, "GREENHOUSE_API_KEY")
+            or text_setting(config, "GREENHOUSE_CLIENT_ID")
+        )
+    if ats == "lever":
+        return bool(text_setting(config, "LEVER_API_KEY"))
+    if ats == "ashby":
+        return bool(text_setting(config, "ASHBY_API_KEY"))
+    return False
+
+
+def _budget(config: Mapping[str, Any]) -> Budget:
+    url = text_setting(config, "DATABASE_URL")
+    return DatabaseBudget(url) if url else MemoryBudget()
+
+
+def _float(config: Mapping[str, Any], key: str, default: float) -> float:
+    try:
+        return float(config.get(key) or default)
+    except (TypeError, ValueError):
+        raise AtsConfigError(f"{env_name(key)} must be a number, got {config.get(key)!r}") from None
+
+
+def _http(
+    config: Mapping[str, Any],
+    ats: str,
+    base_url: str,
+    auth: AuthProvider,
+    credential: str,
+    limit: RateLimit,
+    session: requests.Session | None,
+    window: float | None = None,
+) -> HttpClient:
+    limiter = RateLimiter(_budget(config), credential, limit, window_seconds=window)
+    return HttpClient(
+        base_url,
+        ats=ats,
+        auth=auth,
+        limiter=limiter,
+        session=session,
+        timeout=_float(config, "HTTP_TIMEOUT_SECONDS", 10.0),
+    )
+
+
+def _require(config: Mapping[str, Any], key: str, why: str) -> str:
+    value = text_setting(config, key)
+    if not value:
+        raise AtsConfigError(f"{env_name(key)} is not set: {why}")
+    return value
+
+
+def _build(config: Mapping[str, Any], ats: str, session: requests.Session | None) -> AtsClient:
+    if ats == "greenhouse":
+        base = _require(config, "GREENHOUSE_API_URL", "the Harvest API's address")
+        gh_limit = int(_float(config, "GREENHOUSE_RATE_LIMIT", GREENHOUSE_DEFAULT_LIMIT))
+        limit = RateLimit.per_window(gh_limit, GREENHOUSE_WINDOW_SECONDS)
+        visibility = text_setting(config, "GREENHOUSE_NOTE_VISIBILITY") or "public"
+        client_id = text_setting(config, "GREENHOUSE_CLIENT_ID")
+        if client_id:
+            secret = _require(config, "GREENHOUSE_CLIENT_SECRET", "Harvest v3 client credentials")
+            user_id = _require(config, "GREENHOUSE_USER_ID", "Harvest v3 acts as a user")
+            auth: AuthProvider = OAuthClientCredentials(
+                _require(config, "GREENHOUSE_AUTH_URL", "the OAuth token URL"),
+                client_id,
+                secret,
+                user_id,
+                session=session,
+                timeout=_float(config, "HTTP_TIMEOUT_SECONDS", 10.0),
+            )
+            http = _http(
+                config,
+                ats,
+                base,
+                auth,
+                credential_id(ats, client_id),
+                limit,
+                session,
+                GREENHOUSE_WINDOW_SECONDS,
+            )
+            return GreenhouseClient(http, version="v3", note_visibility=visibility)
+        key = _require(config, "GREENHOUSE_API_KEY", "Harvest v1 authenticates with the API key")
+        http = _http(
+            config,
+            ats,
+            base,
+            StaticAuth(basic_auth_header(key)),
+            credential_id(ats, key),
+            limit,
+            session,
+            GREENHOUSE_WINDOW_SECONDS,
+        )
+        return GreenhouseClient(
+            http,
+            version="v1",
+            on_behalf_of=text_setting(config, "GREENHOUSE_ON_BEHALF_OF"),
+            note_visibility=visibility,
+        )
+    if ats == "lever":
+        base = _require(config, "LEVER_API_URL", "the Lever API's address")
+        key = _require(config, "LEVER_API_KEY", "Lever authenticates with the API key")
+        http = _http(
+            config,
+            ats,
+            base,
+            StaticAuth(basic_auth_header(key)),
+            credential_id(ats, key),
+            LEVER_LIMIT,
+            session,
+        )
+        return LeverClient(http, perform_as=text_setting(config, "LEVER_PERFORM_AS"))
+    if ats == "ashby":
+        base = _require(config, "ASHBY_API_URL", "the Ashby API's address")
+        key = _require(config, "ASHBY_API_KEY", "Ashby authenticates with the API key")
+        http = _http(
+            config,
+            ats,
+            base,
+            StaticAuth(basic_auth_header(key)),
+            credential_id(ats, key),
+            ASHBY_LIMIT,
+            session,
+        )
+        return AshbyClient(http)
+    raise AtsConfigError(f"unknown ATS {ats!r}; hireloop speaks {', '.join(SUPPORTED)}")
+
+
+_KEYS = (
+    "DATABASE_URL",
+    "HTTP_TIMEOUT_SECONDS",
+    "GREENHOUSE_API_URL",
+    "GREENHOUSE_AUTH_URL",
+    "GREENHOUSE_API_KEY",
+    "GREENHOUSE_CLIENT_ID",
+    "GREENHOUSE_CLIENT_SECRET",
+    "GREENHOUSE_USER_ID",
+    "GREENHOUSE_ON_BEHALF_OF",
+    "GREENHOUSE_NOTE_VISIBILITY",
+    "GREENHOUSE_RATE_LIMIT",
+    "LEVER_API_URL",
+    "LEVER_API_KEY",
+    "LEVER_PERFORM_AS",
+    "ASHBY_API_URL",
+    "ASHBY_API_KEY",
+)
+
+
+def client_for(
+    config: Mapping[str, Any], ats: str, session: requests.Session | None = None
+) -> AtsClient:
+    """The client for ``ats`` as configured; AtsConfigError naming the missing variable."""
+    if not is_configured(config, ats):
+        raise AtsConfigError(f"{ats} has no API credentials configured")
+    key = (ats, id(session), *(str(config.get(k)) for k in _KEYS))
+    with _CACHE_LOCK:
+        client = _CACHE.get(key)
+        if client is None:
+            client = _build(config, ats, session)
+            _CACHE[key] = client
+        return client
+
+
+def clear_cache() -> None:
+    with _CACHE_LOCK:
+        _CACHE.clear()

@@ -1,0 +1,1 @@
+"""hireloop commands that live in their own modules (``hireloop demo``)."""

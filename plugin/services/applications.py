@@ -1,0 +1,428 @@
+"""Applications and their assignments, driven by normalised inbound events.
+
+Everything runs inside the caller's transaction (the inbox handles one delivery per
+savepoint). Rules:
+
+- Applications are found by ATS identity (ats, external_id) and locked for the update, so
+  deliveries about one application are applied one after the other.
+- Events are ordered by the resource's own timestamp: an event older than the state held
+  (``source_updated_at``) never moves stage or status back. It may still fill in
+  interviewers for the stage the application is in now.
+- When an active application is in a stage its job's loop maps, each loop interview gets
+  one assignment per interviewer; with no interviewer known yet, one assignment with
+  ``interviewer_key == ""`` waits and is filled in when an interviewer arrives.
+- Hire/reject close the application and cancel assignments nobody started; a cancelled
+  interview cancels its unsubmitted assignments; deleting or anonymizing a candidate
+  removes the personal data we keep (scores stay, unlinked from the person).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from plugin.models import Application, Assignment, Loop, utcnow
+from plugin.services import hooks
+from webhooks.events import (
+    APPLICATION_KINDS,
+    ApplicationSnapshot,
+    EventKind,
+    InboundEvent,
+    InterviewerRef,
+    InterviewRef,
+)
+
+log = logging.getLogger(__name__)
+
+CLOSED_STATUSES = ("hired", "rejected", "closed")
+OPEN_ASSIGNMENT = ("pending", "draft")
+
+
+def apply_event(session: Session, event: InboundEvent) -> None:
+    """Apply one normalised event; raises on anything unexpected (the inbox records it)."""
+    if event.kind in APPLICATION_KINDS:
+        upsert_application(session, event)
+    elif event.kind is EventKind.INTERVIEW_CANCELLED:
+        cancel_interview(session, event)
+    elif event.kind is EventKind.CANDIDATE_DELETED:
+        purge_candidate(session, event, close=True)
+    elif event.kind is EventKind.CANDIDATE_ANONYMIZED:
+        purge_candidate(session, event, close=False)
+    elif event.kind is EventKind.CANDIDATE_MERGED:
+        merge_candidate(session, event)
+    elif event.kind is EventKind.JOB_STAGE_DELETED:
+        job_stage_deleted(session, event)
+
+
+# --------------------------------------------------------------------------- lookups
+
+
+def find_application(
+    session: Session, ats: str, external_id: str, *, lock: bool = False
+) -> Application | None:
+    query = select(Application).where(
+        Application.ats == ats, Application.external_id == external_id
+    )
+    if lock:
+        query = query.with_for_update()
+    return session.scalar(query)
+
+
+def _get_or_create(session: Session, ats: str, external_id: str) -> tuple[Application, bool]:
+    found = find_application(session, ats, external_id, lock=True)
+    if found is not None:
+        return found, False
+    application = Application(ats=ats, external_id=external_id, status="active")
+    try:
+        with session.begin_nested():
+            session.add(application)
+    except IntegrityError:
+        # Another transaction created it first (two deliveries about a new application).
+        found = find_application(session, ats, external_id, lock=True)
+        if found is None:
+            raise
+        return found, False
+    return application, True
+
+
+def loop_for(session: Session, ats: str, job_id: str | None) -> Loop | None:
+    if not job_id:
+        return None
+    try:
+        from plugin.services.loops import loop_for_job
+    except ImportError:  # pragma: no cover - the loops service is optional
+        return session.scalar(select(Loop).where(Loop.ats == ats, Loop.job_id == job_id))
+    return loop_for_job(session, ats, job_id)
+
+
+def loop_stage(
+    definition: Mapping[str, Any], stage_id: str | None, stage_name: str | None
+) -> Mapping[str, Any] | None:
+    """The loop stage an ATS stage maps to: by ``ats_stage_id``, else by name."""
+    stages = [s for s in definition.get("stages") or [] if isinstance(s, Mapping)]
+    if stage_id:
+        for stage in stages:
+            if str(stage.get("ats_stage_id") or "") == stage_id:
+                return stage
+    if stage_name:
+        wanted = stage_name.casefold()
+        for stage in stages:
+            if not stage.get("ats_stage_id") and str(stage.get("name", "")).casefold() == wanted:
+                return stage
+    return None
+
+
+def interview_key(interview: Mapping[str, Any]) -> str:
+    """The shared convention: the loop interview's ATS id if it has one, else its name."""
+    ats_id = interview.get("ats_interview_id")
+    return str(ats_id) if ats_id not in (None, "") else str(interview.get("name", ""))
+
+
+# --------------------------------------------------------------------------- upsert
+
+
+def upsert_application(session: Session, event: InboundEvent) -> Application:
+    snapshot = event.application
+    assert snapshot is not None
+    application, created = _get_or_create(session, event.provider, snapshot.external_id)
+    occurred = event.occurred_at
+    stale = (
+        not created
+        and occurred is not None
+        and application.source_updated_at is not None
+        and occurred < application.source_updated_at
+    )
+    old_stage, old_status = application.current_stage_id, application.status
+    if stale:
+        log.info(
+            "inbound: %s %s for application %s is older than the state held; not applied",
+            event.provider,
+            event.vendor_event,
+            application.id,
+        )
+    else:
+        _apply_snapshot(application, snapshot, occurred)
+    loop = loop_for(session, application.ats, application.job_id)
+    if loop is not None:
+        application.loop_id = loop.id
+    session.flush()
+
+    entered = application.current_stage_id is not None and (
+        created or application.current_stage_id != old_stage
+    )
+    if entered:
+        hooks.application_stage_changed(session, application)
+    if application.status in CLOSED_STATUSES and (created or old_status == "active"):
+        _cancel(session, _assignments_of(session, application.id), statuses=("pending",))
+    reopened = application.status == "active" and old_status in CLOSED_STATUSES
+    if application.status != "active" or loop is None or application.current_stage_id is None:
+        return application
+    stage = loop_stage(
+        loop.definition, application.current_stage_id, application.current_stage_name
+    )
+    if stage is None:
+        return application
+    same_stage = snapshot.stage_id is None or snapshot.stage_id == application.current_stage_id
+    interviews = snapshot.interviews if same_stage else None
+    ensure_assignments(session, application, stage, interviews, reopen=entered or reopened)
+    return application
+
+
+def _apply_snapshot(
+    application: Application, snapshot: ApplicationSnapshot, occurred: datetime | None
+) -> None:
+    if application.purged_at is None:
+        if snapshot.candidate_external_id:
+            application.candidate_external_id = snapshot.candidate_external_id
+        if snapshot.candidate_name:
+            application.candidate_name = snapshot.candidate_name[:300]
+    if snapshot.job_id:
+        application.job_id = snapshot.job_id
+    if snapshot.job_name:
+        application.job_name = snapshot.job_name[:300]
+    if snapshot.stage_id:
+        if snapshot.stage_id != application.current_stage_id or snapshot.stage_name:
+            application.current_stage_name = (snapshot.stage_name or "")[:300] or None
+        application.current_stage_id = snapshot.stage_id
+    if snapshot.status:
+        application.status = snapshot.status
+    if occurred is not None and (
+        application.source_updated_at is None or occurred > application.source_updated_at
+    ):
+        application.source_updated_at = occurred
+
+
+# --------------------------------------------------------------------------- assignments
+
+
+def _assignments_of(session: Session, application_id: int) -> Sequence[Assignment]:
+    return session.scalars(
+        select(Assignment).where(Assignment.application_id == application_id)
+    ).all()
+
+
+def _match_interview(
+    loop_interview: Mapping[str, Any], interviews: Iterable[InterviewRef]
+) -> InterviewRef | None:
+    ats_id = loop_interview.get("ats_interview_id")
+    interviews = list(interviews)
+    if ats_id not in (None, ""):
+        for interview in interviews:
+            if interview.id == str(ats_id):
+                return interview
+    name = str(loop_interview.get("name", "")).casefold()
+    for interview in interviews:
+        if interview.name.casefold() == name:
+            return interview
+    return None
+
+
+def ensure_assignments(
+    session: Session,
+    application: Application,
+    stage: Mapping[str, Any],
+    interviews: Sequence[InterviewRef] | None,
+    *,
+    reopen: bool = False,
+) -> list[Assignment]:
+    """Create what is missing for the stage's loop interviews; idempotent."""
+    touched: list[Assignment] = []
+    stage_name = str(stage.get("name", ""))[:300]
+    for loop_interview in stage.get("interviews") or []:
+        if not isinstance(loop_interview, Mapping):
+            continue
+        key = interview_key(loop_interview)[:300]
+        name = str(loop_interview.get("name") or key)[:300]
+        match = _match_interview(loop_interview, interviews) if interviews is not None else None
+        people = match.interviewers if match is not None else ()
+        rows = session.scalars(
+            select(Assignment).where(
+                Assignment.application_id == application.id, Assignment.interview_key == key
+            )
+        ).all()
+        by_person = {row.interviewer_key: row for row in rows}
+        if reopen:
+            for row in rows:
+                if row.status == "cancelled":
+                    row.status, row.cancelled_at = "pending", None
+                    if row.interviewer_key:
+                        session.flush()
+                        hooks.assignment_created(session, row)
+                    touched.append(row)
+        if not people:
+            if not rows:
+                placeholder = _new_assignment(application, stage_name, key, name, None)
+                session.add(placeholder)
+                session.flush()
+                touched.append(placeholder)
+            continue
+        for person in people:
+            known = by_person.get(person.id)
+            if known is not None:
+                if not known.interviewer_name and person.name:
+                    known.interviewer_name = person.name[:300]
+                continue
+            open_slot = by_person.get("")
+            if open_slot is not None and open_slot.status != "cancelled":
+                del by_person[""]
+                open_slot.interviewer_key = person.id
+                open_slot.interviewer_name = (person.name or "")[:300] or None
+                open_slot.interviewer_email = person.email
+                row = open_slot
+            else:
+                row = _new_assignment(application, stage_name, key, name, person)
+                session.add(row)
+            by_person[person.id] = row
+            session.flush()
+            hooks.assignment_created(session, row)
+            touched.append(row)
+    return touched
+
+
+def _new_assignment(
+    application: Application,
+    stage_name: str,
+    key: str,
+    name: str,
+    person: InterviewerRef | None,
+) -> Assignment:
+    return Assignment(
+        application_id=application.id,
+        stage_id=application.current_stage_id,
+        stage_name=stage_name,
+        interview_key=key,
+        interview_name=name,
+        interviewer_key=person.id if person else "",
+        interviewer_name=(person.name or "")[:300] or None if person else None,
+        interviewer_email=person.email if person else None,
+        status="pending",
+        link_version=1,
+    )
+
+
+def _cancel(
+    session: Session, rows: Iterable[Assignment], statuses: Sequence[str] = OPEN_ASSIGNMENT
+) -> int:
+    count = 0
+    now = utcnow()
+    for row in rows:
+        if row.status in statuses:
+            row.status, row.cancelled_at = "cancelled", now
+            session.flush()
+            hooks.assignment_cancelled(session, row)
+            count += 1
+    return count
+
+
+# --------------------------------------------------------------------------- other events
+
+
+def cancel_interview(session: Session, event: InboundEvent) -> int:
+    """Cancel the unsubmitted assignments of a cancelled or deleted interview."""
+    iid = event.interview_id
+    matches = [Assignment.scheduled_interview_id == iid, Assignment.interview_key == iid]
+    if event.application_ids and event.stage_id:
+        # Ashby cancels a whole interview schedule of one application's stage.
+        matches.append(
+            (Application.external_id.in_(event.application_ids))
+            & (Assignment.stage_id == event.stage_id)
+        )
+    query = (
+        select(Assignment)
+        .join(Application, Application.id == Assignment.application_id)
+        .where(Application.ats == event.provider, or_(*matches))
+        .order_by(Assignment.id)
+        .with_for_update(of=Assignment)
+    )
+    if event.application_ids and not event.stage_id:
+        query = query.where(Application.external_id.in_(event.application_ids))
+    return _cancel(session, session.scalars(query).all())
+
+
+def _candidate_applications(session: Session, event: InboundEvent) -> Sequence[Application]:
+    conditions = []
+    if event.candidate_id:
+        conditions.append(Application.candidate_external_id == event.candidate_id)
+    if event.application_ids:
+        conditions.append(Application.external_id.in_(event.application_ids))
+    if not conditions:
+        return []
+    return session.scalars(
+        select(Application)
+        .where(Application.ats == event.provider, or_(*conditions))
+        .order_by(Application.id)
+        .with_for_update()
+    ).all()
+
+
+def purge_application(session: Session, application: Application, *, close: bool) -> None:
+    application.candidate_name = None
+    application.candidate_external_id = None
+    if application.purged_at is None:
+        application.purged_at = utcnow()
+    if close:
+        if application.status == "active":
+            application.status = "closed"
+        _cancel(session, _assignments_of(session, application.id))
+
+
+def purge_candidate(session: Session, event: InboundEvent, *, close: bool) -> int:
+    """Deleted (close=True) or anonymized: forget who the candidate is; scores stay."""
+    applications = _candidate_applications(session, event)
+    for application in applications:
+        purge_application(session, application, close=close)
+    return len(applications)
+
+
+def merge_candidate(session: Session, event: InboundEvent) -> int:
+    """The candidate's applications now belong to the winning candidate record."""
+    count = 0
+    if event.candidate_id and event.merged_into:
+        for application in session.scalars(
+            select(Application)
+            .where(
+                Application.ats == event.provider,
+                Application.candidate_external_id == event.candidate_id,
+                Application.purged_at.is_(None),
+            )
+            .with_for_update()
+        ):
+            application.candidate_external_id = event.merged_into
+            count += 1
+    if event.application_ids:
+        for application in session.scalars(
+            select(Application)
+            .where(
+                Application.ats == event.provider,
+                Application.external_id.in_(event.application_ids),
+            )
+            .with_for_update()
+        ):
+            purge_application(session, application, close=True)
+    return count
+
+
+def job_stage_deleted(session: Session, event: InboundEvent) -> int:
+    """A stage was removed from the ATS job: its assignments nobody started are cancelled."""
+    query = (
+        select(Assignment)
+        .join(Application, Application.id == Assignment.application_id)
+        .where(Application.ats == event.provider, Assignment.stage_id == event.stage_id)
+        .with_for_update(of=Assignment)
+    )
+    if event.job_id:
+        query = query.where(Application.job_id == event.job_id)
+    if event.job_id and loop_for(session, event.provider, event.job_id) is not None:
+        log.warning(
+            "inbound: stage %s was deleted from %s job %s; its loop may need updating",
+            event.stage_id,
+            event.provider,
+            event.job_id,
+        )
+    return _cancel(session, session.scalars(query).all(), statuses=("pending",))

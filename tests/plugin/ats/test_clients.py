@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import pytest
+
+from plugin.ats.ashby import AshbyClient
+from plugin.ats.clients import client_for, credential_id, is_configured
+from plugin.ats.errors import AtsConfigError
+from plugin.ats.greenhouse import GreenhouseClient, OAuthClientCredentials
+from plugin.ats.lever import LeverClient
+
+BASE = {
+    "DATABASE_URL": None,
+    "HTTP_TIMEOUT_SECONDS": 3,
+    "GREENHOUSE_API_URL": "http://gh",
+    "GREENHOUSE_AUTH_URL": "http://auth/token",
+    "LEVER_API_URL": "http://lever",
+    "ASHBY_API_URL": "http://ashby",
+}
+
+
+def test_greenhouse_v1_and_v3_from_config() -> None:
+    v1 = client_for(
+        {**BASE, "GREENHOUSE_API_KEY": "k", "GREENHOUSE_ON_BEHALF_OF": "7"}, "greenhouse"
+    )
+    assert isinstance(v1, GreenhouseClient) and v1.version == "v1" and v1.on_behalf_of == "7"
+    assert v1.http.timeout == 3.0
+    v3 = client_for(
+        {
+            **BASE,
+            "GREENHOUSE_CLIENT_ID": "c",
+            "GREENHOUSE_CLIENT_SECRET": "s",
+            "GREENHOUSE_USER_ID": "9",
+        },
+        "greenhouse",
+    )
+    assert isinstance(v3, GreenhouseClient) and v3.version == "v3"
+    assert isinstance(v3.http.auth, OAuthClientCredentials)
+    assert v3.http.auth.token_url == "http://auth/token"
+    assert client_for({**BASE, "GREENHOUSE_API_KEY": "k"}, "greenhouse") is client_for(
+        {**BASE, "GREENHOUSE_API_KEY": "k"}, "greenhouse"
+    )  # cached: one token, one limiter
+
+
+def test_lever_and_ashby_from_config() -> None:
+    lever = client_for({**BASE, "LEVER_API_KEY": "k", "LEVER_PERFORM_AS": "u"}, "lever")
+    assert isinstance(lever, LeverClient) and lever.perform_as == "u"
+    assert isinstance(client_for({**BASE, "ASHBY_API_KEY": "k"}, "ashby"), AshbyClient)
+
+
+def test_missing_configuration_names_the_problem() -> None:
+    assert not is_configured({"GREENHOUSE_WEBHOOK_SECRET": "x"}, "greenhouse")
+    with pytest.raises(AtsConfigError, match="no API credentials"):
+        client_for(BASE, "lever")
+    with pytest.raises(AtsConfigError, match="HIRELOOP_GREENHOUSE_CLIENT_SECRET"):
+        client_for({**BASE, "GREENHOUSE_CLIENT_ID": "c"}, "greenhouse")
+    with pytest.raises(AtsConfigError, match="no API credentials"):
+        client_for(BASE, "workday")
+
+
+def test_credential_ids_hide_the_secret() -> None:
+    name = credential_id("greenhouse", "secret-key")
+    assert name.startswith("greenhouse:") and "secret" not in name

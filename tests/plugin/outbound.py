@@ -1,0 +1,126 @@
+"""Arrangements shared by the write-back, import and fault tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from plugin.models import Application, Assignment, Loop, Rating, Scorecard, utcnow
+
+GH_CONFIG: dict[str, Any] = {
+    "GREENHOUSE_API_URL": "https://harvest.test",
+    "GREENHOUSE_API_KEY": "test-key",
+    "GREENHOUSE_ON_BEHALF_OF": "4080",
+    "GREENHOUSE_WEBHOOK_SECRET": "whsec",
+}
+
+LOOP_DEFINITION: dict[str, Any] = {
+    "name": "PM loop",
+    "framework": "pm",
+    "level": "pm",
+    "ats": "greenhouse",
+    "job_id": "98765",
+    "must_have": ["fluency-with-data"],
+    "stages": [
+        {
+            "name": "Face to Face",
+            "ats_stage_id": "72200",
+            "interviews": [
+                {
+                    "name": "Application Review",
+                    "ats_interview_id": "432",
+                    "format": "analytics-case",
+                    "competencies": ["fluency-with-data"],
+                },
+                {
+                    "name": "Executive Interview",
+                    "ats_interview_id": "6002",
+                    "format": "past-experience",
+                    "competencies": ["fluency-with-data"],
+                },
+            ],
+        }
+    ],
+}
+
+
+def arrange(
+    db: Session,
+    *,
+    external_id: str = "3456",
+    candidate_id: str = "1234",
+    interviewers: tuple[tuple[str, str, str], ...] = (
+        ("821", "432", "Application Review"),
+        ("4080", "6002", "Executive Interview"),
+    ),
+) -> Application:
+    loop = db.query(Loop).filter_by(ats="greenhouse", job_id="98765").one_or_none()
+    if loop is None:
+        loop = Loop(
+            name="PM loop",
+            framework_id="pm",
+            level="pm",
+            ats="greenhouse",
+            job_id="98765",
+            definition=LOOP_DEFINITION,
+        )
+        db.add(loop)
+        db.flush()
+    application = Application(
+        ats="greenhouse",
+        external_id=external_id,
+        candidate_external_id=candidate_id,
+        candidate_name="Ada",
+        job_id="98765",
+        loop_id=loop.id,
+        current_stage_id="72200",
+    )
+    db.add(application)
+    db.flush()
+    for interviewer, interview_key, name in interviewers:
+        db.add(
+            Assignment(
+                application_id=application.id,
+                interview_key=interview_key,
+                interview_name=name,
+                interviewer_key=interviewer,
+                interviewer_name=f"User {interviewer}",
+                stage_id="72200",
+            )
+        )
+    db.commit()
+    return application
+
+
+def submit(db: Session, application: Application, interviewer: str, **ratings: str) -> Scorecard:
+    assignment = (
+        db.query(Assignment)
+        .filter_by(application_id=application.id, interviewer_key=interviewer)
+        .one()
+    )
+    card = Scorecard(
+        application_id=application.id,
+        assignment_id=assignment.id,
+        source="hireloop",
+        interviewer_key=interviewer,
+        interviewer_name=assignment.interviewer_name,
+        interview_name=assignment.interview_name,
+        recommendation="yes",
+        status="submitted",
+        submitted_at=utcnow(),
+    )
+    for competency, point in ratings.items():
+        card.ratings.append(
+            Rating(
+                application_id=application.id,
+                competency_id=competency.replace("_", "-"),
+                rating=point,
+                evidence="evidence",
+            )
+        )
+    db.add(card)
+    assignment.status = "submitted"
+    assignment.submitted_at = utcnow()
+    db.commit()
+    return card

@@ -1,0 +1,770 @@
+"""Webhook receivers end to end: verification, inbox, dedupe, handling, assignments."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.cli import ScriptInfo
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from plugin.cli import main
+from plugin.models import Application, Assignment, Rating, Scorecard, WebhookDelivery
+from plugin.services import inbox
+from tests.plugin.inbound_support import (
+    add_loop,
+    app,
+    application,
+    assignments,
+    count,
+    deliveries,
+    hook_calls,
+    inbound_app,
+)
+from tests.webhooks.helpers import (
+    GREENHOUSE_OLD_SECRET,
+    INBOUND_CONFIG,
+    ashby_application,
+    ashby_delivery_from_documented,
+    ashby_headers,
+    greenhouse_headers,
+    lever_body,
+    now_ms,
+    payload_bytes,
+    resign_lever,
+)
+
+__all__ = ["app", "hook_calls", "inbound_app"]  # fixtures
+
+GH_STAGE = payload_bytes("greenhouse/candidate_stage_change.json")
+
+
+def post_gh(app: Flask, body: bytes, **kwargs: Any) -> Any:
+    return app.test_client().post(
+        "/webhooks/greenhouse", data=body, headers=greenhouse_headers(body, **kwargs)
+    )
+
+
+def gh_variant(
+    *,
+    application_id: int = 265277,
+    stage: tuple[int, str] = (71416, "Assessment"),
+    last_activity_at: str = "2015-02-09T16:38:36Z",
+    interviewers: list[dict[str, Any]] | None = None,
+    action: str = "candidate_stage_change",
+    status: str = "active",
+) -> bytes:
+    document = json.loads(GH_STAGE)
+    document["action"] = action
+    app = document["payload"]["application"]
+    app["id"] = application_id
+    app["status"] = status
+    app["last_activity_at"] = last_activity_at
+    app["current_stage"]["id"], app["current_stage"]["name"] = stage
+    if interviewers is not None:
+        app["current_stage"]["interviews"][0]["interviewers"] = interviewers
+    return json.dumps(document).encode()
+
+
+# ------------------------------------------------------------------ Greenhouse, verbatim
+
+
+def test_greenhouse_stage_change_verbatim_creates_application_and_assignments(
+    inbound_app: Flask, db: Session, hook_calls: list[tuple[str, Any]]
+) -> None:
+    add_loop(db)
+    response = post_gh(inbound_app, GH_STAGE)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["status"] == "done"
+
+    [row] = deliveries(db)
+    assert (row.provider, row.event_type, row.dedupe_key, row.status) == (
+        "greenhouse",
+        "candidate_stage_change",
+        "event:evt-1",
+        "done",
+    )
+    assert row.body == GH_STAGE  # the raw bytes, as signed
+    assert row.headers["Greenhouse-Event-ID"] == "evt-1"
+
+    app = application(db, "greenhouse", "265277")
+    assert app is not None
+    assert (app.candidate_external_id, app.candidate_name, app.job_id, app.job_name) == (
+        "265772",
+        "Giuseppe Hurley",
+        "3485",
+        "Designer",
+    )
+    assert (app.current_stage_id, app.current_stage_name, app.status) == (
+        "71416",
+        "Assessment",
+        "active",
+    )
+    assert app.source_updated_at == datetime(2015, 2, 9, 16, 38, 36, tzinfo=UTC)
+    assert app.loop_id is not None
+
+    rows = assignments(db, app.id)
+    # The interview bound by ATS id has Carl; the one without interviewers waits for one.
+    assert [
+        (a.interview_key, a.interview_name, a.interviewer_key, a.interviewer_name, a.status)
+        for a in rows
+    ] == [
+        ("113101", "Assessment", "2622", "Carl Buddha", "pending"),
+        ("Spec writing", "Spec writing", "", None, "pending"),
+    ]
+    assert rows[0].stage_id == "71416" and rows[0].stage_name == "Assessment"
+    assert ("application_stage_changed", app.id) in hook_calls
+    assert ("assignment_created", (rows[0].id, "2622")) in hook_calls
+    # A waiting assignment is not "created" for anyone yet.
+    assert not any(call == ("assignment_created", (rows[1].id, "")) for call in hook_calls)
+
+
+def test_without_a_loop_the_application_is_kept_without_assignments(
+    inbound_app: Flask, db: Session
+) -> None:
+    assert post_gh(inbound_app, GH_STAGE).status_code == 200
+    app = application(db, "greenhouse", "265277")
+    assert app is not None and app.loop_id is None
+    assert assignments(db, app.id) == []
+
+
+def test_greenhouse_interview_deleted_verbatim_cancels_unsubmitted_assignments(
+    inbound_app: Flask, db: Session, hook_calls: list[tuple[str, Any]]
+) -> None:
+    add_loop(db)
+    post_gh(inbound_app, GH_STAGE)
+    app = application(db, "greenhouse", "265277")
+    assert app is not None
+    first, second = assignments(db, app.id)
+    db.execute(
+        update(Assignment)
+        .where(Assignment.id == first.id)
+        .values(scheduled_interview_id="31087450")
+    )
+    db.commit()
+
+    body = payload_bytes("greenhouse/interview_deleted.json")
+    response = post_gh(inbound_app, body, event_id="evt-delete")
+    assert response.status_code == 200
+    first, second = assignments(db, app.id)
+    assert first.status == "cancelled" and first.cancelled_at is not None
+    assert second.status == "pending"
+    assert ("assignment_cancelled", (first.id, "2622")) in hook_calls
+
+
+# ------------------------------------------------------------------ verification
+
+
+def test_missing_signature_is_401_and_nothing_is_stored(inbound_app: Flask, db: Session) -> None:
+    response = inbound_app.test_client().post(
+        "/webhooks/greenhouse", data=GH_STAGE, headers={"Greenhouse-Event-ID": "e"}
+    )
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "invalid_signature"
+    assert response.get_json()["error"]["fields"] == {"signature": "missing"}
+    assert count(db, WebhookDelivery) == 0 and count(db, Application) == 0
+
+
+def test_forged_signature_is_401_and_nothing_is_stored(inbound_app: Flask, db: Session) -> None:
+    response = post_gh(inbound_app, GH_STAGE, secret="guessed")
+    assert response.status_code == 401
+    assert response.get_json()["error"]["fields"] == {"signature": "mismatch"}
+    tampered = GH_STAGE.replace(b"Giuseppe", b"Giuseppa")
+    headers = greenhouse_headers(GH_STAGE)
+    response = inbound_app.test_client().post(
+        "/webhooks/greenhouse", data=tampered, headers=headers
+    )
+    assert response.status_code == 401
+    assert count(db, WebhookDelivery) == 0 and count(db, Application) == 0
+
+
+def test_secret_rotation_accepts_the_previous_secret(inbound_app: Flask, db: Session) -> None:
+    assert post_gh(inbound_app, GH_STAGE, secret=GREENHOUSE_OLD_SECRET).status_code == 200
+    assert count(db, WebhookDelivery) == 1
+
+
+def test_unconfigured_provider_refuses(make_app: Any, db: Session) -> None:
+    app = make_app(ASHBY_WEBHOOK_SECRET="only-ashby")
+    response = post_gh(app, GH_STAGE)
+    assert response.status_code == 401
+    assert response.get_json()["error"]["fields"] == {"signature": "not_configured"}
+    assert app.test_client().post("/webhooks/workable", data=b"{}").status_code == 404
+    assert count(db, WebhookDelivery) == 0
+
+
+# ------------------------------------------------------------------ malformed, pings
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (b"not json at all", "body"),
+        (b"[]", "body"),
+        (b'{"action": "candidate_stage_change", "payload": {}}', "payload.application"),
+        (
+            b'{"action": "candidate_stage_change", '
+            b'"payload": {"application": {"status": "active"}}}',
+            "payload.application.id",
+        ),
+    ],
+)
+def test_verified_but_malformed_is_400_naming_the_problem(
+    inbound_app: Flask, db: Session, body: bytes, field: str
+) -> None:
+    response = post_gh(inbound_app, body)
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "malformed_payload" and field in error["fields"]
+    assert field in error["message"]
+    assert count(db, WebhookDelivery) == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"action": "ping", "payload": {"web_hook_id": 42}}',
+        b'{"web_hook_id": 42}',
+        b'{"action": "offer_created", "payload": {"offer": {"id": 1}}}',
+    ],
+)
+def test_pings_and_unhandled_events_answer_200_without_storing(
+    inbound_app: Flask, db: Session, body: bytes
+) -> None:
+    response = post_gh(inbound_app, body)
+    assert response.status_code == 200
+    assert response.get_json()["status"] in ("ok", "ignored")
+    assert count(db, WebhookDelivery) == 0
+
+
+# ------------------------------------------------------------------ dedupe and ordering
+
+
+def test_duplicate_delivery_answers_200_with_no_second_effect(
+    inbound_app: Flask, db: Session, hook_calls: list[tuple[str, Any]]
+) -> None:
+    add_loop(db)
+    assert post_gh(inbound_app, GH_STAGE).get_json()["status"] == "done"
+    calls = len(hook_calls)
+    again = post_gh(inbound_app, GH_STAGE)
+    assert again.status_code == 200 and again.get_json()["status"] == "duplicate"
+    assert count(db, WebhookDelivery) == 1 and count(db, Assignment) == 2
+    assert len(hook_calls) == calls
+    # Without a Greenhouse-Event-ID the body hash is the key.
+    assert post_gh(inbound_app, GH_STAGE, event_id=None).get_json()["status"] == "done"
+    assert post_gh(inbound_app, GH_STAGE, event_id=None).get_json()["status"] == "duplicate"
+    assert count(db, WebhookDelivery) == 2 and count(db, Assignment) == 2
+
+
+def test_an_older_event_never_moves_the_application_back(inbound_app: Flask, db: Session) -> None:
+    newer = gh_variant(stage=(80000, "Offer"), last_activity_at="2026-03-02T12:00:00Z")
+    older = gh_variant(stage=(71416, "Assessment"), last_activity_at="2026-03-01T12:00:00Z")
+    add_loop(db)
+    assert post_gh(inbound_app, newer, event_id="new").status_code == 200
+    assert post_gh(inbound_app, older, event_id="old").status_code == 200
+    app = application(db, "greenhouse", "265277")
+    assert app is not None
+    assert (app.current_stage_id, app.current_stage_name) == ("80000", "Offer")
+    assert app.source_updated_at == datetime(2026, 3, 2, 12, tzinfo=UTC)
+    assert assignments(db, app.id) == []  # the older stage's interviews were not created
+    rejected = gh_variant(
+        action="reject_candidate", status="rejected", last_activity_at="2026-03-01T13:00:00Z"
+    )
+    assert post_gh(inbound_app, rejected, event_id="old-reject").status_code == 200
+    app = application(db, "greenhouse", "265277")
+    assert app is not None and app.status == "active"
+    assert [d.status for d in deliveries(db)] == ["done", "done", "done"]
+
+
+def test_interviewers_arriving_later_fill_the_waiting_assignment(
+    inbound_app: Flask, db: Session, hook_calls: list[tuple[str, Any]]
+) -> None:
+    add_loop(db)
+    post_gh(inbound_app, gh_variant(interviewers=[]), event_id="a")
+    app = application(db, "greenhouse", "265277")
+    assert app is not None
+    waiting = assignments(db, app.id)
+    assert [a.interviewer_key for a in waiting] == ["", ""]
+    people = [
+        {"id": 2622, "display_name": "Carl Buddha", "status": "accepted"},
+        {"id": 3001, "display_name": "Dana Declined", "status": "declined"},
+        {"id": 3002, "display_name": "Eve Panel", "status": "needs_action"},
+    ]
+    update_body = gh_variant(
+        interviewers=people, action="application_updated", last_activity_at="2015-02-10T00:00:00Z"
+    )
+    post_gh(inbound_app, update_body, event_id="b")
+    rows = assignments(db, app.id)
+    assert [(a.interview_key, a.interviewer_key, a.interviewer_name) for a in rows] == [
+        ("113101", "2622", "Carl Buddha"),
+        ("Spec writing", "", None),
+        ("113101", "3002", "Eve Panel"),
+    ]
+    assert rows[0].id == waiting[0].id  # the waiting assignment was filled in, not replaced
+    assert ("assignment_created", (rows[0].id, "2622")) in hook_calls
+
+
+def test_hire_and_reject_close_the_application_and_unreject_reopens(
+    inbound_app: Flask, db: Session
+) -> None:
+    add_loop(db)
+    post_gh(inbound_app, GH_STAGE, event_id="stage")
+    reject = gh_variant(
+        action="reject_candidate", status="rejected", last_activity_at="2015-02-10T00:00:00Z"
+    )
+    post_gh(inbound_app, reject, event_id="reject")
+    app = application(db, "greenhouse", "265277")
+    assert app is not None and app.status == "rejected"
+    assert {a.status for a in assignments(db, app.id)} == {"cancelled"}
+
+    unreject = gh_variant(
+        action="unreject_candidate", status="active", last_activity_at="2015-02-11T00:00:00Z"
+    )
+    post_gh(inbound_app, unreject, event_id="unreject")
+    app = application(db, "greenhouse", "265277")
+    assert app is not None and app.status == "active"
+    assert {a.status for a in assignments(db, app.id)} == {"pending"}
+
+    hire = gh_variant(
+        action="hire_candidate", status="hired", last_activity_at="2015-02-12T00:00:00Z"
+    )
+    post_gh(inbound_app, hire, event_id="hire")
+    app = application(db, "greenhouse", "265277")
+    assert app is not None and app.status == "hired"
+
+
+def test_candidate_deletion_purges_personal_data_and_keeps_scores(
+    inbound_app: Flask, db: Session
+) -> None:
+    add_loop(db)
+    post_gh(inbound_app, GH_STAGE, event_id="stage")
+    app = application(db, "greenhouse", "265277")
+    assert app is not None
+    scorecard = Scorecard(
+        application_id=app.id, interviewer_key="2622", status="submitted", recommendation="yes"
+    )
+    scorecard.ratings.append(
+        Rating(application_id=app.id, competency_id="product-delivery", rating="on_track")
+    )
+    db.add(scorecard)
+    db.commit()
+    body = json.dumps(
+        {
+            "action": "delete_candidate",
+            "payload": {
+                "person": {
+                    "id": 265772,
+                    "first_name": "Giuseppe",
+                    "deleted_application_ids": [265277],
+                }
+            },
+        }
+    ).encode()
+    assert post_gh(inbound_app, body, event_id="delete").status_code == 200
+    app = application(db, "greenhouse", "265277")
+    assert app is not None
+    assert app.candidate_name is None and app.candidate_external_id is None
+    assert app.purged_at is not None and app.status == "closed"
+    assert count(db, Scorecard) == 1 and count(db, Rating) == 1
+    assert {a.status for a in assignments(db, app.id)} == {"cancelled"}
+
+
+def test_anonymized_candidate_is_not_re_identified_by_later_events(
+    inbound_app: Flask, db: Session
+) -> None:
+    post_gh(inbound_app, GH_STAGE, event_id="stage")
+    body = json.dumps(
+        {
+            "action": "candidate_anonymized",
+            "payload": {"candidate_id": 265772, "anonymized_fields": ["full_name"]},
+        }
+    ).encode()
+    assert post_gh(inbound_app, body, event_id="anon").status_code == 200
+    later = gh_variant(stage=(80000, "Offer"), last_activity_at="2016-01-01T00:00:00Z")
+    post_gh(inbound_app, later, event_id="later")
+    app = application(db, "greenhouse", "265277")
+    assert app is not None
+    assert app.candidate_name is None and app.purged_at is not None
+    assert app.current_stage_id == "80000" and app.status == "active"
+
+
+def test_merge_moves_applications_to_the_winning_candidate(inbound_app: Flask, db: Session) -> None:
+    post_gh(inbound_app, GH_STAGE, event_id="stage")
+    body = json.dumps(
+        {
+            "action": "merge_candidate",
+            "payload": {"person": {"id": 265772, "new_candidate_id": 999}},
+        }
+    ).encode()
+    assert post_gh(inbound_app, body, event_id="merge").status_code == 200
+    app = application(db, "greenhouse", "265277")
+    assert app is not None and app.candidate_external_id == "999" and app.candidate_name
+
+
+def test_job_stage_deleted_cancels_pending_assignments_of_that_stage(
+    inbound_app: Flask, db: Session
+) -> None:
+    add_loop(db)
+    post_gh(inbound_app, GH_STAGE, event_id="stage")
+    body = json.dumps(
+        {
+            "action": "job_interview_stage_deleted",
+            "payload": {
+                "job_interview_stage": {
+                    "id": 71416,
+                    "job_id": 3485,
+                    "updated_at": "2016-08-16T09:29:33.650Z",
+                    "name": "Assessment",
+                    "active": True,
+                }
+            },
+        }
+    ).encode()
+    assert post_gh(inbound_app, body, event_id="stage-deleted").status_code == 200
+    app = application(db, "greenhouse", "265277")
+    assert app is not None
+    assert {a.status for a in assignments(db, app.id)} == {"cancelled"}
+
+
+# ------------------------------------------------------------------ failures and retries
+
+
+def test_handler_error_is_recorded_on_the_row_and_retried_later(
+    inbound_app: Flask, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_loop(db)
+
+    def broken(session: Session, event: Any) -> None:
+        session.add(Application(ats="greenhouse", external_id="half-done"))
+        session.flush()
+        raise RuntimeError("the loops table is on fire")
+
+    monkeypatch.setattr(inbox, "apply_event", broken)
+    response = post_gh(inbound_app, GH_STAGE)
+    assert response.status_code == 200 and response.get_json()["status"] == "failed"
+    [row] = deliveries(db)
+    assert row.status == "failed" and row.attempts == 1
+    assert row.last_error == "RuntimeError: the loops table is on fire"
+    assert row.next_attempt_at is not None and row.next_attempt_at > datetime.now(UTC)
+    assert count(db, Application) == 0  # the savepoint took the half-done work back
+
+    # Not due yet: the worker leaves it alone.
+    assert sum(inbox.process_pending_deliveries(inbound_app).values()) == 0
+    db.execute(
+        update(WebhookDelivery).values(next_attempt_at=datetime.now(UTC) - timedelta(seconds=1))
+    )
+    db.commit()
+    # Still broken: attempt 2 is recorded with a longer backoff.
+    assert inbox.process_pending_deliveries(inbound_app) == {"failed": 1}
+    [row] = deliveries(db)
+    assert row.attempts == 2 and row.status == "failed"
+
+    monkeypatch.undo()
+    db.execute(
+        update(WebhookDelivery).values(next_attempt_at=datetime.now(UTC) - timedelta(seconds=1))
+    )
+    db.commit()
+    assert inbox.process_pending_deliveries(inbound_app) == {"done": 1}
+    [row] = deliveries(db)
+    assert (row.status, row.attempts, row.last_error, row.next_attempt_at) == (
+        "done",
+        3,
+        None,
+        None,
+    )
+    app = application(db, "greenhouse", "265277")
+    assert app is not None and len(assignments(db, app.id)) == 2
+    # A second worker pass finds nothing to do.
+    assert sum(inbox.process_pending_deliveries(inbound_app).values()) == 0
+
+
+def test_a_delivery_that_keeps_failing_is_dead_but_kept_and_replayable(
+    inbound_app: Flask, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(session: Session, event: Any) -> None:
+        raise ValueError("nope")
+
+    monkeypatch.setattr(inbox, "apply_event", broken)
+    post_gh(inbound_app, GH_STAGE)
+    [row] = deliveries(db)
+    with inbound_app.app_context():
+        from plugin.db import get_session
+
+        for _ in range(inbox.MAX_ATTEMPTS):
+            inbox.handle_delivery(get_session(), row.id)
+    [row] = deliveries(db)
+    assert (
+        row.status == "dead" and row.attempts == inbox.MAX_ATTEMPTS and row.next_attempt_at is None
+    )
+    monkeypatch.undo()
+    with inbound_app.app_context():
+        from plugin.db import get_session
+
+        assert inbox.replay(get_session(), failed=True) == {row.id: "done"}
+    assert application(db, "greenhouse", "265277") is not None
+
+
+def test_process_pending_deliveries_accepts_a_session_factory(
+    inbound_app: Flask, db: Session
+) -> None:
+    with inbound_app.app_context():
+        from plugin.db import state
+
+        factory = state().sessions
+    post_gh(inbound_app, GH_STAGE)
+    db.execute(
+        update(WebhookDelivery).values(
+            status="pending", received_at=datetime.now(UTC) - timedelta(minutes=5)
+        )
+    )
+    db.commit()
+    assert inbox.process_pending_deliveries(factory, limit=10) == {"done": 1}
+
+
+@pytest.mark.parametrize("mode", ["background", "worker"])
+def test_default_background_and_worker_modes_commit_first_and_handle_after(
+    make_app: Any, db: Session, mode: str
+) -> None:
+    config = {**INBOUND_CONFIG, "WEBHOOK_HANDLING": mode}
+    if mode == "background":
+        del config["WEBHOOK_HANDLING"]  # the default
+    app = make_app(**config)
+    add_loop(db)
+    response = post_gh(app, GH_STAGE)
+    assert response.status_code == 200
+    assert response.get_json()["status"] == "accepted"
+    assert count(db, WebhookDelivery) == 1  # committed before the 200
+    if mode == "background":
+        assert inbox.dispatcher(app).drain(timeout=30)
+    else:
+        assert application(db, "greenhouse", "265277") is None
+        db.execute(
+            update(WebhookDelivery).values(received_at=datetime.now(UTC) - timedelta(minutes=1))
+        )
+        db.commit()
+        assert inbox.process_pending_deliveries(app) == {"done": 1}
+    [row] = deliveries(db)
+    assert (row.status, row.attempts) == ("done", 1)
+    found = application(db, "greenhouse", "265277")
+    assert found is not None and len(assignments(db, found.id)) == 2
+    assert post_gh(app, GH_STAGE).get_json()["status"] == "duplicate"
+
+
+# ------------------------------------------------------------------ Lever
+
+
+def test_lever_documented_delivery_verbatim_is_refused(inbound_app: Flask, db: Session) -> None:
+    raw = payload_bytes("lever/candidateStageChange.corrected.json")
+    response = inbound_app.test_client().post(
+        "/webhooks/lever", data=raw, content_type="application/json"
+    )
+    assert response.status_code == 401  # signed with Lever's token for their docs, not ours
+    assert response.get_json()["error"]["fields"] == {"signature": "mismatch"}
+    stale = resign_lever(raw)  # our token, but triggeredAt is from 2015
+    response = inbound_app.test_client().post(
+        "/webhooks/lever", data=stale, content_type="application/json"
+    )
+    assert response.status_code == 401
+    assert response.get_json()["error"]["fields"] == {"signature": "stale"}
+    assert count(db, WebhookDelivery) == 0
+
+
+def test_lever_fresh_delivery_then_replay_of_the_same_token(
+    inbound_app: Flask, db: Session
+) -> None:
+    raw = resign_lever(
+        payload_bytes("lever/candidateStageChange.corrected.json"), triggered_at=now_ms()
+    )
+    client = inbound_app.test_client()
+    first = client.post("/webhooks/lever", data=raw, content_type="application/json")
+    assert first.status_code == 200 and first.get_json()["status"] == "done"
+    replayed = client.post("/webhooks/lever", data=raw, content_type="application/json")
+    assert replayed.status_code == 200 and replayed.get_json()["status"] == "duplicate"
+    [row] = deliveries(db)
+    assert row.dedupe_key == "token:be58f711f349c7780e4579cd7c63341ac6f881e4dccc3154"
+    app = application(db, "lever", "3410c8b9-5c31-4bab-b7e9-9f710206d647")
+    assert app is not None
+    assert app.current_stage_id == "7c2690d8-6308-4ed9-ae2a-cbfe7db26593"
+    assert app.candidate_external_id == "daeaa038-cddb-4d69-9b8c-74b6c23be3f3"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b'{"event": "candidateStageChange", "triggeredAt": 1, "token": "t", "data": {}}',
+    ],
+)
+def test_lever_missing_signature_is_401(inbound_app: Flask, db: Session, body: bytes) -> None:
+    response = inbound_app.test_client().post("/webhooks/lever", data=body)
+    assert response.status_code == 401
+    assert response.get_json()["error"]["fields"] == {"signature": "missing"}
+    assert count(db, WebhookDelivery) == 0
+
+
+def test_lever_stage_change_maps_through_the_known_job(inbound_app: Flask, db: Session) -> None:
+    stage = "7c2690d8-6308-4ed9-ae2a-cbfe7db26593"
+    add_loop(
+        db,
+        ats="lever",
+        job_id="posting-1",
+        stages=[
+            {
+                "name": "Onsite",
+                "ats_stage_id": stage,
+                "interviews": [
+                    {
+                        "name": "Product sense",
+                        "format": "product-sense",
+                        "competencies": ["user-experience-design"],
+                    }
+                ],
+            }
+        ],
+    )
+    db.add(Application(ats="lever", external_id="opp-1", job_id="posting-1", status="active"))
+    db.commit()
+    body = lever_body(
+        "candidateStageChange",
+        {"opportunityId": "opp-1", "candidateId": "c-1", "toStageId": stage, "fromStageId": "s0"},
+        token="x" * 48,
+    )
+    response = inbound_app.test_client().post("/webhooks/lever", data=body)
+    assert response.status_code == 200
+    app = application(db, "lever", "opp-1")
+    assert app is not None
+    [waiting] = assignments(db, app.id)
+    assert (waiting.interview_key, waiting.interviewer_key, waiting.status) == (
+        "Product sense",
+        "",
+        "pending",
+    )
+    # Lever's settings-page test request (empty data) is a ping.
+    test_request = lever_body("candidateHired", {}, token="y" * 48)
+    assert inbound_app.test_client().post("/webhooks/lever", data=test_request).status_code == 200
+    assert count(db, WebhookDelivery) == 1
+
+
+# ------------------------------------------------------------------ Ashby
+
+
+def test_ashby_documented_payload_verbatim_is_verified_then_400(
+    inbound_app: Flask, db: Session
+) -> None:
+    raw = payload_bytes("ashby/common-payload-data.candidateStageChange.as-documented.json")
+    response = inbound_app.test_client().post(
+        "/webhooks/ashby", data=raw, headers=ashby_headers(raw)
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error"]["fields"].keys() == {"body"}
+    forged = inbound_app.test_client().post(
+        "/webhooks/ashby", data=raw, headers=ashby_headers(raw, "nope")
+    )
+    assert forged.status_code == 401
+    assert count(db, WebhookDelivery) == 0
+
+
+def test_ashby_stage_change_creates_waiting_assignments_and_dedupes_per_action(
+    inbound_app: Flask, db: Session
+) -> None:
+    add_loop(
+        db,
+        ats="ashby",
+        job_id="job-ashby-1",
+        stages=[
+            {
+                "name": "Onsite",
+                "ats_stage_id": "stage-onsite",
+                "interviews": [
+                    {
+                        "name": "Analytics case",
+                        "format": "analytics-case",
+                        "competencies": ["fluency-with-data"],
+                    }
+                ],
+            }
+        ],
+    )
+    body = ashby_delivery_from_documented({"application": ashby_application()})
+    client = inbound_app.test_client()
+    response = client.post("/webhooks/ashby", data=body, headers=ashby_headers(body))
+    assert response.status_code == 200 and response.get_json()["status"] == "done"
+    assert (
+        client.post("/webhooks/ashby", data=body, headers=ashby_headers(body)).get_json()["status"]
+        == "duplicate"
+    )
+    # The related applicationUpdate shares the webhookActionId but is its own delivery.
+    related = body.replace(b'"candidateStageChange"', b'"applicationUpdate"')
+    assert (
+        client.post("/webhooks/ashby", data=related, headers=ashby_headers(related)).get_json()[
+            "status"
+        ]
+        == "done"
+    )
+    assert [d.event_type for d in deliveries(db)] == ["candidateStageChange", "applicationUpdate"]
+    app = application(db, "ashby", "8d1a5a3e-2a7b-4c2e-9a43-1b2c3d4e5f60")
+    assert app is not None and app.candidate_name == "Ada Ashby"
+    [waiting] = assignments(db, app.id)
+    assert (waiting.interview_name, waiting.interviewer_key) == ("Analytics case", "")
+
+    cancel = json.dumps(
+        {
+            "action": "interviewScheduleUpdate",
+            "webhookActionId": "cancel-1",
+            "data": {
+                "interviewSchedule": {
+                    "id": "sched-1",
+                    "status": "Cancelled",
+                    "applicationId": app.external_id,
+                    "interviewStageId": "stage-onsite",
+                    "updatedAt": "2026-03-03T00:00:00Z",
+                }
+            },
+        }
+    ).encode()
+    assert (
+        client.post("/webhooks/ashby", data=cancel, headers=ashby_headers(cancel)).status_code
+        == 200
+    )
+    [cancelled] = assignments(db, app.id)
+    assert cancelled.status == "cancelled"
+    ping = b'{"action": "ping", "data": {"webhookActionType": "ping"}}'
+    assert client.post("/webhooks/ashby", data=ping, headers=ashby_headers(ping)).status_code == 200
+    assert count(db, WebhookDelivery) == 3
+
+
+# ------------------------------------------------------------------ CLI
+
+
+def test_inbox_cli_list_and_replay(
+    inbound_app: Flask, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(session: Session, event: Any) -> None:
+        raise RuntimeError("handler bug")
+
+    monkeypatch.setattr(inbox, "apply_event", broken)
+    post_gh(inbound_app, GH_STAGE)
+    monkeypatch.undo()
+    runner = CliRunner()
+    info = ScriptInfo(create_app=lambda: inbound_app)
+
+    def invoke(*args: str) -> Any:
+        return runner.invoke(main, list(args), obj=info)
+
+    listed = invoke("inbox", "list")
+    assert listed.exit_code == 0
+    assert "candidate_stage_change" in listed.output and "failed" in listed.output
+    assert "RuntimeError: handler bug" in listed.output
+    as_json = invoke("inbox", "list", "--json", "--status", "failed")
+    [line] = as_json.output.strip().splitlines()
+    delivery_id = json.loads(line)["id"]
+    replayed = invoke("inbox", "replay", "--failed")
+    assert replayed.exit_code == 0 and f"{delivery_id}: done" in replayed.output
+    again = invoke("inbox", "replay", str(delivery_id))
+    assert again.exit_code == 0 and f"{delivery_id}: done" in again.output
+    assert count(db, Application) == 1
+    assert invoke("inbox", "replay").exit_code != 0

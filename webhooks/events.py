@@ -1,0 +1,106 @@
+"""Internal events: what a vendor webhook means to hireloop, independent of the vendor.
+
+Each event carries the provider's own ids (as text) and the resource's own timestamp
+(``occurred_at``), which orders events so that a late, older delivery never moves an
+application backwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class EventKind(StrEnum):
+    APPLICATION_STAGE_CHANGED = "application.stage_changed"
+    APPLICATION_UPDATED = "application.updated"
+    APPLICATION_HIRED = "application.hired"
+    APPLICATION_REJECTED = "application.rejected"
+    APPLICATION_UNREJECTED = "application.unrejected"
+    INTERVIEW_CANCELLED = "interview.cancelled"
+    CANDIDATE_DELETED = "candidate.deleted"
+    CANDIDATE_MERGED = "candidate.merged"
+    CANDIDATE_ANONYMIZED = "candidate.anonymized"
+    JOB_STAGE_DELETED = "job_stage.deleted"
+    PING = "ping"
+    IGNORED = "ignored"
+
+
+#: Kinds that carry an application snapshot and go through the application upsert.
+APPLICATION_KINDS = frozenset(
+    {
+        EventKind.APPLICATION_STAGE_CHANGED,
+        EventKind.APPLICATION_UPDATED,
+        EventKind.APPLICATION_HIRED,
+        EventKind.APPLICATION_REJECTED,
+        EventKind.APPLICATION_UNREJECTED,
+    }
+)
+
+#: Kinds that are answered 200 and never stored.
+UNSTORED_KINDS = frozenset({EventKind.PING, EventKind.IGNORED})
+
+
+@dataclass(frozen=True)
+class InterviewerRef:
+    id: str
+    name: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class InterviewRef:
+    """An interview of the application's current stage as the payload describes it."""
+
+    id: str | None
+    name: str
+    interviewers: tuple[InterviewerRef, ...] = ()
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class ApplicationSnapshot:
+    """What the payload says about an application. ``None`` means "the payload is silent",
+    never "clear it"."""
+
+    external_id: str
+    candidate_external_id: str | None = None
+    candidate_name: str | None = None
+    job_id: str | None = None
+    job_name: str | None = None
+    stage_id: str | None = None
+    stage_name: str | None = None
+    status: str | None = None  # active | hired | rejected | closed
+    # None: the payload says nothing about interviews (Lever, Ashby); () : it says "none".
+    interviews: tuple[InterviewRef, ...] | None = None
+
+
+@dataclass(frozen=True)
+class InboundEvent:
+    provider: str
+    kind: EventKind
+    vendor_event: str
+    occurred_at: datetime | None = None
+    application: ApplicationSnapshot | None = None
+    # interview.cancelled: the ATS interview (Greenhouse: scheduled interview or interview
+    # id; Lever: interview id; Ashby: interview schedule id) and its stage where known.
+    interview_id: str | None = None
+    application_ids: tuple[str, ...] = ()
+    candidate_id: str | None = None
+    merged_into: str | None = None
+    job_id: str | None = None
+    stage_id: str | None = None
+    fields: tuple[str, ...] = ()  # candidate.anonymized: which fields the ATS anonymized
+    # The payload is a thin hint (Lever): state should be re-read from the ATS API.
+    thin: bool = False
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What the inbox row needs: the vendor's event name and the dedupe key."""
+
+    provider: str
+    event_type: str
+    dedupe_key: str
