@@ -25,7 +25,6 @@ releases the claimed job at once (back to pending) and exits.
 from __future__ import annotations
 
 import importlib
-import inspect
 import json
 import logging
 import os
@@ -37,7 +36,7 @@ import threading
 import time
 import traceback
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import FrameType
@@ -52,6 +51,7 @@ from plugin.ats.errors import AtsError
 from plugin.ats.ratelimit import db_now
 from plugin.db import state
 from plugin.models import OutboxJob
+from plugin.services.inbox import process_pending_deliveries
 
 log = logging.getLogger("hireloop.worker")
 
@@ -204,7 +204,8 @@ class Worker:
     # -- claiming ------------------------------------------------------------------------------
 
     def claim(self) -> int | None:
-        """Take the next due job (or one whose lease lapsed) under a fresh lease."""
+        """Take the next due job (or one whose lease lapsed) under a fresh lease. A lapsed
+        job with no attempt left is marked dead on the way, and the search goes on."""
         with self.sessions() as session, session.begin():
             now = db_now(session.connection())
             query = (
@@ -220,42 +221,41 @@ class Worker:
             )
             if self.postgres:
                 query = query.with_for_update(skip_locked=True)
-            job = session.scalar(query)
-            if job is None:
-                return None
-            taken_over = job.status == "running"
-            if taken_over and job.attempts >= job.max_attempts:
-                job.last_error = (
-                    f"worker {job.locked_by} stopped during the last attempt; "
-                    f"earlier error: {job.last_error or 'none'}"
-                )
-                job.status = "dead"
-                job.locked_by = None
-                job.lease_expires_at = None
+            while (job := session.scalar(query)) is not None:
+                taken_over = job.status == "running"
+                if taken_over and job.attempts >= job.max_attempts:
+                    job.last_error = (
+                        f"worker {job.locked_by} stopped during the last attempt; "
+                        f"earlier error: {job.last_error or 'none'}"
+                    )
+                    job.status = "dead"
+                    job.locked_by = None
+                    job.lease_expires_at = None
+                    log_event(
+                        "outbox.dead",
+                        logging.ERROR,
+                        job=job.id,
+                        kind=job.kind,
+                        key=job.key,
+                        error=job.last_error,
+                    )
+                    continue
+                previous_owner = job.locked_by
+                job.status = "running"
+                job.locked_by = self.worker_id
+                job.lease_expires_at = now + timedelta(seconds=self.settings.lease_seconds)
+                job.attempts += 1
                 log_event(
-                    "outbox.dead",
-                    logging.ERROR,
+                    "outbox.claimed",
                     job=job.id,
                     kind=job.kind,
                     key=job.key,
-                    error=job.last_error,
+                    attempt=job.attempts,
+                    worker=self.worker_id,
+                    taken_over_from=previous_owner if taken_over else None,
                 )
-                return None
-            previous_owner = job.locked_by
-            job.status = "running"
-            job.locked_by = self.worker_id
-            job.lease_expires_at = now + timedelta(seconds=self.settings.lease_seconds)
-            job.attempts += 1
-            log_event(
-                "outbox.claimed",
-                job=job.id,
-                kind=job.kind,
-                key=job.key,
-                attempt=job.attempts,
-                worker=self.worker_id,
-                taken_over_from=previous_owner if taken_over else None,
-            )
-            return job.id
+                return job.id
+            return None
 
     def _renew(self, job_id: int, done: threading.Event) -> None:
         interval = self.settings.lease_seconds / 3
@@ -351,11 +351,17 @@ class Worker:
         elapsed: float,
         rescheduled: datetime | None = None,
     ) -> str:
-        if isinstance(exc, AtsError):
-            error = f"{type(exc).__name__}: {exc}"
-        else:
-            error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-            error += "\n" + "".join(traceback.format_tb(exc.__traceback__, limit=-4))
+        # The stored error is the exception's own words: it is shown on pages and by
+        # ``hireloop outbox list``. The traceback of an unexpected error goes to the log.
+        error = f"{type(exc).__name__}: {exc}"
+        if not isinstance(exc, AtsError):
+            log_event(
+                "outbox.handler_error",
+                logging.ERROR,
+                job=job_id,
+                kind=kind,
+                error="".join(traceback.format_exception(exc, limit=-6)),
+            )
         # Any exception may say whether retrying helps and when (AtsError always does).
         retryable = bool(getattr(exc, "retryable", True))
         retry_after = getattr(exc, "retry_after", None)
@@ -482,26 +488,14 @@ class Worker:
             return 1 if found is not None else 0
 
     def process_inbox(self) -> int:
+        """Handle webhook deliveries that are due (failed ones, and pending ones left behind);
+        the count handled successfully."""
         try:
-            inbox = importlib.import_module("plugin.services.inbox")
-        except ModuleNotFoundError:
-            return 0
-        function = getattr(inbox, "process_pending_deliveries", None)
-        if function is None:
-            return 0
-        try:
-            takes_target = bool(inspect.signature(function).parameters)
-            # The inbox takes the app (its hooks run in an app context of their own).
-            result = function(self.app) if takes_target else function()
+            outcomes = process_pending_deliveries(self.app)
         except Exception:
             log_event("inbox.failed", logging.ERROR, error=traceback.format_exc(limit=5))
             return 0
-        if isinstance(result, Mapping):  # a Counter of outcomes
-            count = int(result.get("done", 0))
-        elif isinstance(result, int) and not isinstance(result, bool):
-            count = result
-        else:
-            count = 0
+        count = outcomes.get("done", 0)
         if count:
             log_event("inbox.processed", deliveries=count)
         return count

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -219,7 +220,7 @@ def _greenhouse(document: Mapping[str, Any]) -> InboundEvent:
         snapshot, occurred = _greenhouse_application(app, "payload.application")
         forced = FORCED_STATUS.get(kind)
         if forced:
-            snapshot = _with_status(snapshot, forced)
+            snapshot = replace(snapshot, status=forced)
         return InboundEvent("greenhouse", kind, action, occurred, application=snapshot)
     if action in ("delete_candidate", "merge_candidate"):
         person = _obj(payload.get("person"), "payload.person")
@@ -284,12 +285,6 @@ def _greenhouse(document: Mapping[str, Any]) -> InboundEvent:
             job_id=_opt_id(stage.get("job_id"), "payload.job_interview_stage.job_id"),
         )
     return InboundEvent("greenhouse", EventKind.IGNORED, action)
-
-
-def _with_status(snapshot: ApplicationSnapshot, status: str) -> ApplicationSnapshot:
-    from dataclasses import replace
-
-    return replace(snapshot, status=status)
 
 
 def _greenhouse_application(

@@ -19,8 +19,6 @@ from collections.abc import Sequence
 #: How far in the future a Lever ``triggeredAt`` may be (clock skew between Lever and us).
 LEVER_FUTURE_TOLERANCE_MS = 5 * 60 * 1000
 
-REASONS = ("not_configured", "missing", "malformed", "mismatch", "stale")
-
 
 class SignatureError(Exception):
     """The delivery could not be shown to come from the ATS; answer 401 and store nothing."""

@@ -27,7 +27,6 @@ from plugin.models import Loop
 from plugin.services import loops as service
 from scorecards.guides import (
     GuideError,
-    build_guide,
     guide_to_dict,
     guide_to_html,
     guide_to_markdown,
@@ -304,11 +303,8 @@ def get_guide(query: dict[str, Any], loop_id: int, interview: str) -> Any:
     """The interview guide (question guide and scorecard template) as JSON, Markdown or a
     printable HTML page; ``interview`` is the ATS interview id or the interview's name."""
     row = _visible_loop(loop_id)
-    spec = service.get_loop_spec(get_session(), row, registry())
-    framework = registry().get(spec.framework)
-    assert framework is not None
     try:
-        guide = build_guide(framework, spec, interview)
+        _, guide = service.loop_guide(row, interview, registry())
     except GuideError:
         raise ApiError(
             404, f"Loop {loop_id} has no interview '{interview}'.", fields={"interview": "unknown"}

@@ -52,9 +52,7 @@ class CalibrationQuerySchema(ma.Schema):
 
 
 def _visible_application(application_id: int) -> None:
-    application = service.get_application(get_session(), application_id)
-    if not current_principal().can_see_job(application.job_id):
-        raise ApiError(403, "Your token is scoped to another job.", fields={"id": "other job"})
+    service.visible_application(get_session(), application_id, current_principal())
 
 
 @blp.route("/applications/<int:application_id>/verdict")

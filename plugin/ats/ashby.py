@@ -22,6 +22,7 @@ from plugin.ats.base import (
 )
 from plugin.ats.errors import AtsNotFound, AtsResponseError
 from plugin.ats.http import HttpClient, parse_timestamp
+from plugin.ats.http import as_text as _text
 
 # Ashby's overall recommendation values (ValueSelect) on the common scale.
 RECOMMENDATIONS = {
@@ -34,10 +35,6 @@ RECOMMENDATIONS = {
     "no": "no",
     "strong_no": "definitely_not",
 }
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
 
 
 def _score_text(value: Any) -> str:

@@ -91,6 +91,21 @@ def _http(
     )
 
 
+def _basic_http(
+    config: Mapping[str, Any],
+    ats: str,
+    base_url: str,
+    key: str,
+    limit: RateLimit,
+    session: requests.Session | None,
+    window: float | None = None,
+) -> HttpClient:
+    """An API key as the Basic user name (Greenhouse v1, Lever, Ashby); the key names the
+    rate-limit budget."""
+    auth = StaticAuth(basic_auth_header(key))
+    return _http(config, ats, base_url, auth, credential_id(ats, key), limit, session, window)
+
+
 def _require(config: Mapping[str, Any], key: str, why: str) -> str:
     value = text_setting(config, key)
     if not value:
@@ -128,16 +143,7 @@ def _build(config: Mapping[str, Any], ats: str, session: requests.Session | None
             )
             return GreenhouseClient(http, version="v3", note_visibility=visibility)
         key = _require(config, "GREENHOUSE_API_KEY", "Harvest v1 authenticates with the API key")
-        http = _http(
-            config,
-            ats,
-            base,
-            StaticAuth(basic_auth_header(key)),
-            credential_id(ats, key),
-            limit,
-            session,
-            GREENHOUSE_WINDOW_SECONDS,
-        )
+        http = _basic_http(config, ats, base, key, limit, session, GREENHOUSE_WINDOW_SECONDS)
         return GreenhouseClient(
             http,
             version="v1",
@@ -147,29 +153,12 @@ def _build(config: Mapping[str, Any], ats: str, session: requests.Session | None
     if ats == "lever":
         base = _require(config, "LEVER_API_URL", "the Lever API's address")
         key = _require(config, "LEVER_API_KEY", "Lever authenticates with the API key")
-        http = _http(
-            config,
-            ats,
-            base,
-            StaticAuth(basic_auth_header(key)),
-            credential_id(ats, key),
-            LEVER_LIMIT,
-            session,
-        )
+        http = _basic_http(config, ats, base, key, LEVER_LIMIT, session)
         return LeverClient(http, perform_as=text_setting(config, "LEVER_PERFORM_AS"))
     if ats == "ashby":
         base = _require(config, "ASHBY_API_URL", "the Ashby API's address")
         key = _require(config, "ASHBY_API_KEY", "Ashby authenticates with the API key")
-        http = _http(
-            config,
-            ats,
-            base,
-            StaticAuth(basic_auth_header(key)),
-            credential_id(ats, key),
-            ASHBY_LIMIT,
-            session,
-        )
-        return AshbyClient(http)
+        return AshbyClient(_basic_http(config, ats, base, key, ASHBY_LIMIT, session))
     raise AtsConfigError(f"unknown ATS {ats!r}; hireloop speaks {', '.join(SUPPORTED)}")
 
 

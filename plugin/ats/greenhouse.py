@@ -44,6 +44,7 @@ from plugin.ats.http import (
     request_id_of,
     shared_session,
 )
+from plugin.ats.http import as_text as _text
 
 log = logging.getLogger("hireloop.ats.greenhouse")
 
@@ -135,10 +136,6 @@ class OAuthClientCredentials:
         self._expires_at = self.clock() + lifetime
         self.tokens_fetched += 1
         log.info("greenhouse: new v3 access token, valid %.0f s", lifetime)
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
 
 
 def _id(value: Any) -> str | None:

@@ -224,7 +224,6 @@ class HttpClient:
         self.max_wait = max_wait
         self.read_retries = read_retries
         self.backoff = backoff
-        self.requests_sent = 0
 
     def url(self, path: str) -> str:
         if path.startswith(("http://", "https://")):
@@ -257,7 +256,6 @@ class HttpClient:
             all_headers = {"Accept": "application/json", **self.auth.headers(), **(headers or {})}
             started = time.monotonic()
             try:
-                self.requests_sent += 1
                 response = self.session.request(
                     method,
                     url,
@@ -363,6 +361,11 @@ class HttpClient:
                 return
             seen.add(next_url)
             url, query = next_url, None
+
+
+def as_text(value: Any) -> str:
+    """An ATS value as text: "" for None (ids arrive as numbers or strings)."""
+    return "" if value is None else str(value)
 
 
 def parse_timestamp(value: Any) -> datetime | None:

@@ -22,13 +22,10 @@ from plugin.ats.base import (
 )
 from plugin.ats.errors import AtsNotFound, AtsResponseError
 from plugin.ats.http import HttpClient, parse_timestamp
+from plugin.ats.http import as_text as _text
 
 PAGE_LIMIT = 100
 _LEADING_SCORE = re.compile(r"^\s*([1-4])\b")
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
 
 
 def _score_text(value: Any) -> str:
@@ -167,11 +164,12 @@ class LeverClient:
     def candidate_notes(self, candidate_id: str) -> list[AtsNote]:
         notes = []
         for item in self._pages(f"/opportunities/{candidate_id}/notes"):
-            body = _text(item.get("text"))
-            if not body:
-                body = "\n".join(
-                    _text(f.get("value")) for f in item.get("fields") or [] if f.get("value")
-                )
+            # The note's text and every field value: the marker the write-back looks for
+            # may be in any of them.
+            parts = [_text(item.get("text"))] + [
+                _text(f.get("value")) for f in item.get("fields") or [] if isinstance(f, Mapping)
+            ]
+            body = "\n".join(part for part in parts if part)
             notes.append(
                 AtsNote(_text(item.get("id")), body, parse_timestamp(item.get("createdAt")))
             )

@@ -285,7 +285,6 @@ class RateLimiter:
         self.window_seconds = window_seconds  # set: the limit header counts per this window
         self.sleep = sleep
         self.max_wait = max_wait
-        self.waited = 0.0
 
     def acquire(self) -> float:
         """Block until a token is taken; returns the seconds waited."""
@@ -293,7 +292,6 @@ class RateLimiter:
         while True:
             wait = self.budget.take(self.credential, self.limit)
             if wait <= 0:
-                self.waited += waited
                 return waited
             if waited + wait > self.max_wait:
                 from plugin.ats.errors import AtsRateLimited

@@ -16,12 +16,11 @@ from plugin.frameworks import registry
 from plugin.services import loops as service
 from scorecards.guides import (
     GuideError,
-    build_guide,
     guide_to_dict,
     guide_to_html,
     guide_to_markdown,
 )
-from scorecards.loops import LintReport
+from scorecards.loops import LintReport, LoopError
 
 
 def print_report(report: LintReport, err: bool = False) -> None:
@@ -105,13 +104,12 @@ def guide_command(loop_ref: str, interview: str, fmt: str) -> None:
     row = service.find_loop(session, loop_ref)
     if row is None:
         raise click.ClickException(f"no loop with id, name or job id '{loop_ref}'")
-    spec = service.get_loop_spec(session, row, registry())
-    framework = registry().get(spec.framework)
-    if framework is None:
-        raise click.ClickException(f"the framework '{spec.framework}' is not installed")
     try:
-        guide = build_guide(framework, spec, interview)
+        spec, guide = service.loop_guide(row, interview, registry())
+    except LoopError as exc:
+        raise click.ClickException(str(exc)) from None
     except GuideError:
+        spec = service.get_loop_spec(session, row, registry())
         names = ", ".join(f"'{i.name}' ({i.key})" for _, i in spec.interviews)
         raise click.ClickException(
             f"loop '{spec.name}' has no interview '{interview}'; its interviews: {names}"

@@ -10,7 +10,7 @@ from typing import Any
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from plugin.db import get_session
 from plugin.models import OutboxJob, utcnow
@@ -95,11 +95,12 @@ def outbox_retry(ids: tuple[int, ...], all_dead: bool) -> None:
         click.echo("error: give job ids or --dead", err=True)
         sys.exit(2)
     session = get_session()
-    query = select(OutboxJob)
+    chosen = []
     if all_dead:
-        query = query.where(OutboxJob.status == "dead")
+        chosen.append(OutboxJob.status == "dead")
     if ids:
-        query = select(OutboxJob).where(OutboxJob.id.in_(ids))
+        chosen.append(OutboxJob.id.in_(ids))
+    query = select(OutboxJob).where(or_(*chosen))
     jobs = session.scalars(query.order_by(OutboxJob.id).with_for_update()).all()
     missing = set(ids) - {job.id for job in jobs}
     refused = 0

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 import requests
 
+from plugin.ats.http import parse_retry_after
 from plugin.config import text_setting
 
 
@@ -203,10 +204,9 @@ class SlackWebhookTransport:
         except requests.RequestException as exc:
             raise TransportError(f"Slack webhook unreachable: {exc}") from exc
         if response.status_code == 429 or response.status_code >= 500:
-            retry_after = response.headers.get("Retry-After")
             raise TransportError(
                 f"Slack webhook answered {response.status_code}",
-                retry_after=float(retry_after) if retry_after and retry_after.isdigit() else None,
+                retry_after=parse_retry_after(response.headers.get("Retry-After")),
             )
         if response.status_code >= 400:
             # invalid_payload, no_service, channel_not_found...: fixing needs an operator.

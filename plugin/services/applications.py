@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from plugin.models import Application, Assignment, Loop, utcnow
 from plugin.services import hooks
+from plugin.services.loops import loop_for_job
 from webhooks.events import (
     APPLICATION_KINDS,
     ApplicationSnapshot,
@@ -92,13 +93,7 @@ def _get_or_create(session: Session, ats: str, external_id: str) -> tuple[Applic
 
 
 def loop_for(session: Session, ats: str, job_id: str | None) -> Loop | None:
-    if not job_id:
-        return None
-    try:
-        from plugin.services.loops import loop_for_job
-    except ImportError:  # pragma: no cover - the loops service is optional
-        return session.scalar(select(Loop).where(Loop.ats == ats, Loop.job_id == job_id))
-    return loop_for_job(session, ats, job_id)
+    return loop_for_job(session, ats, job_id) if job_id else None
 
 
 def loop_stage(

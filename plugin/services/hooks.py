@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from plugin.models import Application, Assignment
-from plugin.services import imports, notifications, writeback
+from plugin.services import imports, notifications, verdicts, writeback
 
 
 def assignment_created(session: Session, assignment: Assignment) -> None:
@@ -31,5 +31,8 @@ def application_stage_changed(session: Session, application: Application) -> Non
 
 def scorecards_changed(session: Session, application_id: int) -> None:
     """A scorecard of the application was submitted, amended or imported from the ATS."""
-    writeback.scorecards_changed(session, application_id)
-    notifications.scorecards_changed(session, application_id)
+    notifications.scorecards_submitted(session, application_id)
+    verdict = verdicts.complete_verdict(session, application_id)
+    if verdict is not None:
+        writeback.verdict_completed(session, application_id, verdict)
+        notifications.queue_verdict_message(session, application_id, verdict)

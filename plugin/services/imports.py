@@ -26,6 +26,7 @@ from plugin.ats.base import AtsScorecard
 from plugin.ats.clients import SUPPORTED, client_for, is_configured
 from plugin.models import Application, Assignment, Loop, OutboxJob, Rating, Scorecard, utcnow
 from plugin.outbox import enqueue, handler, periodic
+from plugin.services.loops import loop_for_job
 from scorecards.framework import Framework
 from scorecards.scale import (
     ScaleError,
@@ -75,10 +76,8 @@ def framework_for(session: Session, application: Application) -> Framework:
     from plugin.frameworks import registry
 
     loop = session.get(Loop, application.loop_id) if application.loop_id else None
-    if loop is None and application.job_id is not None:
-        loop = session.scalar(
-            select(Loop).where(Loop.ats == application.ats, Loop.job_id == application.job_id)
-        )
+    if loop is None and application.job_id:
+        loop = loop_for_job(session, application.ats, application.job_id)
     framework_id = "pm"
     if loop is not None:
         framework_id = str((loop.definition or {}).get("framework") or loop.framework_id or "pm")
@@ -141,16 +140,23 @@ def import_scorecards(
             )
         ).all()
     }
+    stored = {
+        card.ats_scorecard_id: card
+        for card in session.scalars(
+            select(Scorecard)
+            .where(
+                Scorecard.source == source,
+                Scorecard.ats_scorecard_id.in_({card.id for card in cards if card.id}),
+            )
+            .options(selectinload(Scorecard.ratings))
+        ).all()
+    }
     for card in cards:
         if not card.id:
             result.skipped.append({"scorecard": "", "reason": "no id"})
             continue
         assignment = _match_assignment(assignments, card)
-        existing = session.scalar(
-            select(Scorecard)
-            .where(Scorecard.source == source, Scorecard.ats_scorecard_id == card.id)
-            .options(selectinload(Scorecard.ratings))
-        )
+        existing = stored.get(card.id)
         if existing is None and assignment is not None:
             own = linked.get(assignment.id)
             if own is not None and own.source == "hireloop" and own.status == "submitted":
@@ -207,6 +213,7 @@ def import_scorecards(
                 application_id=application.id, source=source, ats_scorecard_id=card.id, **fields
             )
             session.add(scorecard)
+            stored[card.id] = scorecard
             if assignment is not None and assignment.id not in linked:
                 scorecard.assignment_id = assignment.id
                 linked[assignment.id] = scorecard

@@ -15,8 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from plugin.ats.base import AtsClient, AtsStage
+from plugin.ats.clients import client_for
+from plugin.frameworks import registry
 from plugin.models import Application, Loop
 from scorecards.framework import Framework
+from scorecards.guides import Guide, build_guide
 from scorecards.loops import (
     LintReport,
     LoopError,
@@ -52,7 +55,7 @@ class LoopConflict(Exception):
 
 def framework_for(data: Mapping[str, Any], frameworks: FrameworkLookup) -> Framework:
     """The framework a loop document names (default ``pm``); LoopError when unknown."""
-    framework_id = data.get("framework") or "pm" if isinstance(data, Mapping) else "pm"
+    framework_id = (data.get("framework") if isinstance(data, Mapping) else None) or "pm"
     framework = frameworks.get(str(framework_id))
     if framework is None:
         known = [f.id for f in getattr(frameworks, "all", list)()]
@@ -73,23 +76,29 @@ def check_document(
     return loop, lint_loop(loop, framework), framework
 
 
-def _registry() -> FrameworkLookup:
-    from plugin.frameworks import registry
-
-    return registry()
+def _stored_spec(loop_row: Loop, frameworks: FrameworkLookup | None) -> tuple[LoopSpec, Framework]:
+    framework = (frameworks or registry()).get(loop_row.framework_id)
+    if framework is None:
+        raise LoopError(
+            [LoopIssue("framework", f"the framework '{loop_row.framework_id}' is not installed")]
+        )
+    return parse_loop(loop_row.definition, framework), framework
 
 
 def get_loop_spec(
     session: Session, loop_row: Loop, frameworks: FrameworkLookup | None = None
 ) -> LoopSpec:
     """The stored loop as a LoopSpec (its document was checked when it was saved)."""
-    lookup = frameworks or _registry()
-    framework = lookup.get(loop_row.framework_id)
-    if framework is None:
-        raise LoopError(
-            [LoopIssue("framework", f"the framework '{loop_row.framework_id}' is not installed")]
-        )
-    return parse_loop(loop_row.definition, framework)
+    return _stored_spec(loop_row, frameworks)[0]
+
+
+def loop_guide(
+    loop_row: Loop, interview: str, frameworks: FrameworkLookup | None = None
+) -> tuple[LoopSpec, Guide]:
+    """The stored loop and the guide of one of its interviews (by ATS interview id or name);
+    GuideError when the loop has no such interview."""
+    spec, framework = _stored_spec(loop_row, frameworks)
+    return spec, build_guide(framework, spec, interview)
 
 
 def find_loop(session: Session, ref: str) -> Loop | None:
@@ -200,7 +209,7 @@ def delete_loop(session: Session, row: Loop) -> None:
 def lint_stored(
     session: Session, row: Loop, frameworks: FrameworkLookup | None = None
 ) -> LintReport:
-    lookup = frameworks or _registry()
+    lookup = frameworks or registry()
     try:
         framework = framework_for(row.definition, lookup)
         return lint_loop(parse_loop(row.definition, framework), framework)
@@ -309,10 +318,6 @@ def seed_loop_from_ats(
 
 def ats_client(config: Mapping[str, Any], ats: str) -> AtsClient | None:
     """The configured client for an ATS, or None when it is not configured here."""
-    try:
-        from plugin.ats.clients import client_for  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
     try:
         client: AtsClient = client_for(config, ats)
     except Exception:

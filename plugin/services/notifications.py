@@ -11,7 +11,8 @@ often the cause is seen:
 - ``notify:{assignment_id}:escalation``: to the loop's recruiters after
   ``escalate_after_hours`` (default 48 h);
 - ``notify-hm:{application_id}:{fingerprint}``: to the loop's hiring managers when a verdict
-  is complete, and again whenever a complete verdict changes.
+  is complete, and again whenever a complete verdict changes (a verdict that changes back to
+  one announced before gets ``:{id of the previous message}`` added to its key).
 
 Messages for recruiters and hiring managers also go to Slack when
 ``HIRELOOP_SLACK_WEBHOOK_URL`` is set (a second job, the same key plus ``:slack``);
@@ -37,7 +38,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from plugin.links import interviewer_url, make_link_token, public_url
-from plugin.models import Application, Assignment, Loop, OutboxJob, utcnow
+from plugin.models import Application, Assignment, OutboxJob, utcnow
 from plugin.notify import messages as msg
 from plugin.notify.transports import (
     OutgoingChat,
@@ -48,6 +49,8 @@ from plugin.notify.transports import (
     smtp_from_config,
 )
 from plugin.outbox import enqueue, handler, periodic
+from plugin.services.verdicts import complete_verdict, find_loop
+from scorecards.aggregation import Verdict
 
 log = logging.getLogger(__name__)
 
@@ -139,18 +142,6 @@ def notify_settings(definition: Mapping[str, Any] | None) -> NotifySettings:
     )
 
 
-def loop_of(session: Session, application: Application) -> Loop | None:
-    if application.loop_id is not None:
-        loop = session.get(Loop, application.loop_id)
-        if loop is not None:
-            return loop
-    if application.job_id is None:
-        return None
-    return session.scalar(
-        select(Loop).where(Loop.ats == application.ats, Loop.job_id == application.job_id)
-    )
-
-
 # -- queueing -------------------------------------------------------------------------------------
 
 
@@ -215,40 +206,35 @@ def assignment_cancelled(session: Session, assignment: Assignment) -> None:
         _skip_waiting(session, [assignment.id], "cancelled")
 
 
-def scorecards_changed(session: Session, application_id: int) -> None:
-    """Stop messages about submitted scorecards; tell the hiring managers about a complete
-    verdict (once per distinct complete verdict)."""
+def scorecards_submitted(session: Session, application_id: int) -> None:
+    """Stop the messages that chase scorecards which are now submitted."""
     submitted = session.scalars(
         select(Assignment.id).where(
             Assignment.application_id == application_id, Assignment.status == "submitted"
         )
     ).all()
     _skip_waiting(session, list(submitted), "submitted")
-    queue_verdict_message(session, application_id)
 
 
-def queue_verdict_message(session: Session, application_id: int) -> OutboxJob | None:
-    from plugin.errors import ApiError
-    from plugin.services.verdicts import compute_verdict
-
-    try:
-        verdict = compute_verdict(session, application_id)
-    except ApiError:  # no loop, unknown framework: no verdict to announce
-        return None
-    if not verdict.complete:
-        return None
+def queue_verdict_message(
+    session: Session, application_id: int, verdict: Verdict
+) -> OutboxJob | None:
+    """Tell the hiring managers about a complete verdict, once per distinct verdict."""
     fingerprint = verdict.fingerprint()
-    key = verdict_key(application_id, fingerprint)
     previous = session.scalar(
         select(OutboxJob)
         .where(
             OutboxJob.kind == EMAIL_KIND,
-            OutboxJob.key.startswith(f"notify-hm:{application_id}:"),
-            OutboxJob.key != key,
+            OutboxJob.key.startswith(verdict_key(application_id, "")),
         )
         .order_by(OutboxJob.id.desc())
         .limit(1)
     )
+    if previous is not None and previous.payload.get("fingerprint") == fingerprint:
+        return previous  # the verdict last announced
+    key = verdict_key(application_id, fingerprint)
+    if previous is not None and session.scalar(select(OutboxJob.id).where(OutboxJob.key == key)):
+        key += f":{previous.id}"  # announced before, then changed, now back: announce again
     payload = {
         "application_id": application_id,
         "fingerprint": fingerprint,
@@ -320,7 +306,7 @@ def sweep_reminders(session: Session, at: datetime | None = None) -> list[str]:
     for assignment, application in rows:
         cache_key = application.loop_id if application.loop_id is not None else -application.id
         if cache_key not in loops:
-            loop = loop_of(session, application)
+            loop = find_loop(session, application)
             loops[cache_key] = notify_settings(loop.definition if loop else None)
         assert assignment.ends_at is not None
         reminder, escalate = due_kinds(assignment.ends_at, loops[cache_key], at)
@@ -480,7 +466,7 @@ def focus_competencies(definition: Mapping[str, Any], assignment: Assignment) ->
 def interview_facts(
     session: Session, assignment: Assignment, application: Application, *, with_link: bool
 ) -> msg.InterviewFacts:
-    loop = loop_of(session, application)
+    loop = find_loop(session, application)
     definition = loop.definition if loop else {}
     names = _framework_names(loop.framework_id if loop else None)
     url = (
@@ -532,7 +518,7 @@ def _prepare_assignment(session: Session, assignment_id: int, kind: str, at: dat
         return Prepared(skipped="application closed")
     hours_late = (at - assignment.ends_at).total_seconds() / 3600 if assignment.ends_at else 0.0
     if kind == "escalation":
-        loop = loop_of(session, application)
+        loop = find_loop(session, application)
         recruiters = notify_settings(loop.definition if loop else None).recruiters
         facts = interview_facts(session, assignment, application, with_link=False)
         return Prepared(
@@ -557,22 +543,16 @@ def _prepare_assignment(session: Session, assignment_id: int, kind: str, at: dat
 
 
 def _prepare_verdict(session: Session, payload: Mapping[str, Any]) -> Prepared:
-    from plugin.errors import ApiError
-    from plugin.services.verdicts import compute_verdict
-
     application_id = int(payload["application_id"])
     application = session.get(Application, application_id)
     if application is None:
         return Prepared(skipped="application deleted")
-    try:
-        verdict = compute_verdict(session, application_id)
-    except ApiError as exc:
-        return Prepared(skipped=exc.message)
-    if not verdict.complete:
+    verdict = complete_verdict(session, application_id)
+    if verdict is None:
         return Prepared(skipped="verdict no longer complete")
     if verdict.fingerprint() != payload.get("fingerprint"):
         return Prepared(skipped="verdict changed since; a newer message is queued")
-    loop = loop_of(session, application)
+    loop = find_loop(session, application)
     managers = notify_settings(loop.definition if loop else None).hiring_managers
     names = _framework_names(verdict.framework)
     facts = msg.VerdictFacts(
@@ -647,9 +627,10 @@ def send_slack(session: Session, job: OutboxJob, config: Mapping[str, Any]) -> d
     rendered = prepared.rendered
     if rendered is None or rendered.chat is None:
         return {"skipped": prepared.skipped or "nothing to post"}
-    if prepared.skipped is not None and prepared.skipped.startswith(("no recruiter", "no hiring")):
-        pass  # Slack is the channel that still reaches someone
-    elif prepared.skipped is not None:
+    # No email address for recruiters or hiring managers: Slack still reaches someone.
+    if prepared.skipped is not None and not prepared.skipped.startswith(
+        ("no recruiter", "no hiring")
+    ):
         return {"skipped": prepared.skipped}
     transport = slack_from_config(config)
     if transport is None:

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from plugin.auth import Principal
 from plugin.errors import ApiError
 from plugin.frameworks import registry
 from plugin.links import public_url
@@ -32,6 +33,7 @@ from scorecards.aggregation import (
 )
 from scorecards.framework import Framework
 from scorecards.hiring_bar import HiringBar, HiringBarError
+from scorecards.loops import LoopError, LoopSpec, parse_loop
 from scorecards.scale import RECOMMENDATIONS
 
 RECOMMENDATION_ORDER = {"strong_yes": 0, "yes": 1, "no_decision": 2, "no": 3, "definitely_not": 4}
@@ -49,15 +51,12 @@ class LoopSettings:
     in_scope: tuple[str, ...] | None
 
 
-def _from_spec(definition: Mapping[str, Any], framework: Framework) -> Any:
-    """The loops module's parsed spec when it is available and accepts the document."""
+def _from_spec(definition: Mapping[str, Any], framework: Framework) -> LoopSpec | None:
+    """The parsed loop when the document parses; None for an older or hand-written one
+    (the caller then reads the dict)."""
     try:
-        from scorecards.loops import parse_loop
-    except ImportError:  # pragma: no cover - the loops module ships with this package
-        return None
-    try:
-        return parse_loop(dict(definition), framework)
-    except Exception:  # an older or hand-written document: fall back to reading the dict
+        return parse_loop(definition, framework)
+    except LoopError:
         return None
 
 
@@ -74,14 +73,11 @@ def loop_settings(loop: Loop) -> LoopSettings:
             fields={"framework": framework_id},
         )
     spec = _from_spec(definition, framework)
-    level = str(getattr(spec, "level", None) or definition.get("level") or loop.level)
-    must_have = getattr(spec, "must_have", None)
-    if must_have is None:
-        must_have = definition.get("must_have") or ()
-    bar_value = getattr(spec, "hiring_bar", None)
-    if isinstance(bar_value, HiringBar):
-        bar = bar_value
+    if spec is not None:
+        level, must_have, bar = spec.level, spec.must_have, spec.hiring_bar
     else:
+        level = str(definition.get("level") or loop.level)
+        must_have = definition.get("must_have") or ()
         try:
             bar = HiringBar.from_dict(definition.get("hiring_bar"))
         except HiringBarError as exc:
@@ -111,12 +107,26 @@ def get_application(session: Session, application_id: int) -> Application:
     return application
 
 
-def loop_for(session: Session, application: Application) -> Loop:
-    loop = session.get(Loop, application.loop_id) if application.loop_id else None
+def visible_application(session: Session, application_id: int, principal: Principal) -> Application:
+    """The application, when the principal's token may see its job (403 otherwise)."""
+    application = get_application(session, application_id)
+    if not principal.can_see_job(application.job_id):
+        raise ApiError(403, "Your token is scoped to another job.", fields={"id": "other job"})
+    return application
+
+
+def find_loop(session: Session, application: Application) -> Loop | None:
+    """The application's loop, else the loop of its ATS job; None when there is neither."""
+    loop = session.get(Loop, application.loop_id) if application.loop_id is not None else None
     if loop is None and application.job_id is not None:
         loop = session.scalar(
             select(Loop).where(Loop.ats == application.ats, Loop.job_id == application.job_id)
         )
+    return loop
+
+
+def loop_for(session: Session, application: Application) -> Loop:
+    loop = find_loop(session, application)
     if loop is None:
         raise ApiError(
             409,
@@ -158,9 +168,12 @@ def expected_count(session: Session, application_id: int) -> int:
     )
 
 
-def compute_verdict(session: Session, application_id: int) -> Verdict:
-    application = get_application(session, application_id)
-    settings = loop_settings(loop_for(session, application))
+def compute_verdict(
+    session: Session, application_id: int, settings: LoopSettings | None = None
+) -> Verdict:
+    """The application's verdict; ``settings`` when the caller has its loop's already."""
+    if settings is None:
+        settings = loop_settings(loop_for(session, get_application(session, application_id)))
     cards = session.scalars(
         select(Scorecard)
         .where(Scorecard.application_id == application_id, Scorecard.status == "submitted")
@@ -178,13 +191,14 @@ def compute_verdict(session: Session, application_id: int) -> Verdict:
     )
 
 
-def latest_override(session: Session, application_id: int) -> VerdictOverride | None:
-    return session.scalar(
-        select(VerdictOverride)
-        .where(VerdictOverride.application_id == application_id)
-        .order_by(VerdictOverride.created_at.desc(), VerdictOverride.id.desc())
-        .limit(1)
-    )
+def complete_verdict(session: Session, application_id: int) -> Verdict | None:
+    """The verdict when every expected scorecard is in; None while provisional or when the
+    application has no loop (nothing to announce or write back then)."""
+    try:
+        verdict = compute_verdict(session, application_id)
+    except ApiError:  # no loop, unknown framework
+        return None
+    return verdict if verdict.complete else None
 
 
 def list_overrides(session: Session, application_id: int) -> list[VerdictOverride]:
@@ -485,15 +499,14 @@ def job_comparison(
     page = min(max(page, 1), pages)
     start = (page - 1) * per_page
     shown = rows[start : start + per_page]
-    must_have_ids, _ = resolve_scope(framework, settings.level, settings.must_have, ())
+    must_have_ids, scope_ids = resolved
+    shown_ids = set(scope_ids) | set(must_have_ids)
+    for row in shown:
+        shown_ids.update(row.summary.verdicts)
     columns = [
-        {
-            "id": cid,
-            "name": framework.competency(cid).name,
-            "area": framework.competency(cid).area,
-            "must_have": cid in must_have_ids,
-        }
-        for cid in _columns(framework, settings, shown)
+        {"id": c.id, "name": c.name, "area": c.area, "must_have": c.id in must_have_ids}
+        for c in framework.competencies
+        if c.id in shown_ids
     ]
     return JobComparison(
         ats=ats,
@@ -508,15 +521,3 @@ def job_comparison(
         sort=sort,
         order=order,
     )
-
-
-def _columns(
-    framework: Framework, settings: LoopSettings, rows: Sequence[CandidateRow]
-) -> list[str]:
-    must_have, scope = resolve_scope(
-        framework, settings.level, settings.must_have, settings.in_scope
-    )
-    seen = set(scope) | set(must_have)
-    for row in rows:
-        seen.update(row.summary.verdicts)
-    return [c.id for c in framework.competencies if c.id in seen]

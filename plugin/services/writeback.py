@@ -30,6 +30,7 @@ from plugin.ats.errors import AtsError
 from plugin.links import public_url
 from plugin.models import Application, OutboxJob, VerdictRecord, utcnow
 from plugin.outbox import enqueue, handler
+from scorecards.aggregation import Verdict
 
 log = logging.getLogger("hireloop.writeback")
 
@@ -90,20 +91,8 @@ def latest_record(session: Session, application_id: int) -> VerdictRecord | None
     )
 
 
-def scorecards_changed(session: Session, application_id: int) -> OutboxJob | None:
-    """The hook: queue a note when a complete verdict is new or changed; else nothing."""
-    try:
-        from plugin.errors import ApiError
-        from plugin.services.verdicts import compute_verdict
-    except ImportError:  # pragma: no cover - the verdicts service ships with the package
-        return None
-    try:
-        verdict = compute_verdict(session, application_id)
-    except ApiError as exc:  # no loop, unknown framework: nothing to write
-        log.debug("no verdict for application %s: %s", application_id, exc)
-        return None
-    if not verdict.complete:
-        return None
+def verdict_completed(session: Session, application_id: int, verdict: Verdict) -> OutboxJob | None:
+    """Queue a note for a complete verdict that is new or changed; else nothing."""
     return record_verdict(session, application_id, verdict.fingerprint(), verdict.to_dict())
 
 

@@ -24,7 +24,7 @@ from flask import (
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from plugin.auth import Principal
+from plugin.auth import current_principal
 from plugin.db import get_session
 from plugin.frameworks import registry
 from plugin.models import Loop
@@ -32,8 +32,8 @@ from plugin.services import loops as service
 from plugin.web.auth import page_role
 from plugin.web.csrf import check_csrf
 from scorecards.framework import Framework
-from scorecards.guides import GuideError, build_guide, guide_to_html
-from scorecards.loops import ATS_NAMES, LintReport
+from scorecards.guides import GuideError, guide_to_html
+from scorecards.loops import ATS_NAMES, Finding, LintReport
 from scorecards.suggest import Suggestion, suggest_interview
 
 bp = Blueprint("recruiter", __name__, url_prefix="/recruiter")
@@ -44,13 +44,6 @@ STARTER_INTERVIEWS = (
     "Past experience deep dive",
     "Analytics case study",
 )
-
-
-def _principal() -> Principal:
-    from flask import g
-
-    principal: Principal = g.principal
-    return principal
 
 
 # -- the form <-> the loop document ------------------------------------------------------------
@@ -192,10 +185,8 @@ def _framework(document: dict[str, Any]) -> Framework | None:
 
 def _check(document: dict[str, Any]) -> LintReport:
     report = service.check_document(document, registry())[1]
-    scope = _principal().job_id
-    if _principal().role != "admin" and scope and document.get("job_id") != scope:
-        from scorecards.loops import Finding
-
+    scope = current_principal().job_id
+    if not current_principal().can_see_job(document.get("job_id")):
         report = LintReport(
             (
                 Finding(
@@ -233,7 +224,7 @@ def _render_editor(
         action_url=url_for("recruiter.edit_loop", loop_id=row.id)
         if row
         else url_for("recruiter.new_loop"),
-        scoped_job=_principal().job_id if _principal().role != "admin" else None,
+        scoped_job=current_principal().job_id if current_principal().role != "admin" else None,
     )
     return Response(html, status=status)
 
@@ -292,7 +283,7 @@ def _visible(loop_id: int) -> Loop:
     row = get_session().get(Loop, loop_id)
     if row is None:
         raise PageError(404, f"There is no loop {loop_id}.")
-    if not _principal().can_see_job(row.job_id):
+    if not current_principal().can_see_job(row.job_id):
         raise PageError(403, "Your token is limited to another job.")
     return row
 
@@ -307,7 +298,7 @@ def list_loops() -> str:
     rows = [
         row
         for row in session.scalars(select(Loop).order_by(Loop.name, Loop.id))
-        if _principal().can_see_job(row.job_id)
+        if current_principal().can_see_job(row.job_id)
     ]
     items = []
     for row in rows:
@@ -337,7 +328,7 @@ def new_loop() -> Response:
         "framework": framework.id,
         "level": level,
         "ats": request.args.get("ats", "greenhouse"),
-        "job_id": _principal().job_id or request.args.get("job_id", ""),
+        "job_id": current_principal().job_id or request.args.get("job_id", ""),
         "must_have": [],
         "stages": [{"name": "Onsite", "ats_stage_id": None, "interviews": interviews}],
         "settings": {
@@ -380,11 +371,8 @@ def lint() -> Response:
 @page_role("recruiter")
 def guide(loop_id: int, interview: str) -> Response:
     row = _visible(loop_id)
-    spec = service.get_loop_spec(get_session(), row, registry())
-    framework = registry().get(spec.framework)
-    assert framework is not None
     try:
-        built = build_guide(framework, spec, interview)
+        _, built = service.loop_guide(row, interview, registry())
     except GuideError:
-        raise PageError(404, f"Loop '{spec.name}' has no interview '{interview}'.") from None
+        raise PageError(404, f"Loop '{row.name}' has no interview '{interview}'.") from None
     return Response(guide_to_html(built), mimetype="text/html")

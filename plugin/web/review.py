@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from plugin.auth import Principal
+from plugin.auth import current_principal
 from plugin.db import get_session
 from plugin.errors import ApiError
 from plugin.services import calibration as calibration_service
 from plugin.services import verdicts as service
-from plugin.web.auth import page_principal, page_role
+from plugin.web.auth import page_role
 from plugin.web.charts import RadarAxis, distribution_svg, radar_svg
 from plugin.web.csrf import check_csrf
 from scorecards.aggregation import Verdict
@@ -72,12 +72,6 @@ def _error_page(error: ApiError) -> Response:
     )
 
 
-def _principal() -> Principal:
-    principal: Principal | None = g.get("principal") or page_principal()
-    assert principal is not None  # page_role let the request through
-    return principal
-
-
 def heatmap(verdict: Verdict) -> dict[str, Any]:
     """Columns: one per submitted scorecard (interviewer and interview); rows: competencies."""
     columns: dict[tuple[str, str, str], dict[str, str]] = {}
@@ -101,13 +95,11 @@ def heatmap(verdict: Verdict) -> dict[str, Any]:
 @page_role("recruiter", "hiring_manager")
 def application_review(application_id: int) -> Response | str:
     session = get_session()
-    principal = _principal()
+    principal = current_principal()
     try:
-        application = service.get_application(session, application_id)
-        if not principal.can_see_job(application.job_id):
-            raise ApiError(403, "Your token is scoped to another job.")
-        verdict = service.compute_verdict(session, application_id)
+        application = service.visible_application(session, application_id, principal)
         settings = service.loop_settings(service.loop_for(session, application))
+        verdict = service.compute_verdict(session, application_id, settings)
     except ApiError as error:
         return _error_page(error)
     overrides = service.list_overrides(session, application_id)
@@ -135,11 +127,9 @@ def application_review(application_id: int) -> Response | str:
 def application_override(application_id: int) -> BaseResponse | str:
     check_csrf()
     session = get_session()
-    principal = _principal()
+    principal = current_principal()
     try:
-        application = service.get_application(session, application_id)
-        if not principal.can_see_job(application.job_id):
-            raise ApiError(403, "Your token is scoped to another job.")
+        service.visible_application(session, application_id, principal)
         service.record_override(
             session,
             application_id,
@@ -168,7 +158,7 @@ def application_override(application_id: int) -> BaseResponse | str:
 @bp.get("/review/jobs/<ats>/<job_id>")
 @page_role("recruiter", "hiring_manager")
 def job_review(ats: str, job_id: str) -> Response | str:
-    principal = _principal()
+    principal = current_principal()
     if not principal.can_see_job(job_id):
         return _error_page(ApiError(403, "Your token is scoped to another job."))
     sort = request.args.get("sort", "recommendation")

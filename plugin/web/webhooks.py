@@ -45,6 +45,8 @@ def receive(provider: str) -> Response | tuple[Response, int]:
         return error_response(404, f"No webhook receiver for '{provider}'.", fields={})
     if (request.content_length or 0) > MAX_BODY:
         return error_response(413, "The body is larger than 5 MB.", fields={"body": "too large"})
+    # Also bounds a chunked body, which has no Content-Length to check up front (413).
+    request.max_content_length = MAX_BODY
     body = request.get_data(cache=False)
     secrets = secrets_setting(current_app.config, SECRET_SETTINGS[provider])
     document: dict[str, Any] | None = None

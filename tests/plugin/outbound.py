@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Flask
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from plugin.models import Application, Assignment, Loop, Rating, Scorecard, utcnow
+from plugin.db import get_session
+from plugin.models import Application, Assignment, Loop, OutboxJob, Rating, Scorecard, utcnow
+from plugin.services import writeback
+from plugin.services.verdicts import complete_verdict
 
 GH_CONFIG: dict[str, Any] = {
     "GREENHOUSE_API_URL": "https://harvest.test",
@@ -124,3 +129,27 @@ def submit(db: Session, application: Application, interviewer: str, **ratings: s
     assignment.submitted_at = utcnow()
     db.commit()
     return card
+
+
+def verdict_changed(app: Flask, application_id: int) -> OutboxJob | None:
+    """The ``scorecards_changed`` hook in its own committed transaction; the queued job."""
+    with app.app_context():
+        session = get_session()
+        verdict = complete_verdict(session, application_id)
+        job = writeback.verdict_completed(session, application_id, verdict) if verdict else None
+        session.commit()
+        return job
+
+
+def verdict_jobs(db: Session) -> list[OutboxJob]:
+    """Every verdict-note job, freshly read; ends the read transaction."""
+    rows = list(
+        db.scalars(
+            select(OutboxJob)
+            .where(OutboxJob.kind == "verdict-note")
+            .order_by(OutboxJob.id)
+            .execution_options(populate_existing=True)
+        )
+    )
+    db.commit()
+    return rows

@@ -590,6 +590,45 @@ def test_complete_verdict_emails_the_hiring_manager_once(
     assert len(verdict_jobs) == 1
 
 
+def test_a_verdict_that_changes_back_is_announced_again(
+    make_app: Callable[..., Flask], smtp: tuple[Collector, int]
+) -> None:
+    collector, port = smtp
+    app = make_app(**smtp_config(port))
+    app_id, (ada, bob) = arrange(
+        app, interviewers=(("101", "Ada", "ada@example.com"), ("102", "Bob", "bob@example.com"))
+    )
+    ratings = {"user-experience-design": "on_track", "voice-of-the-customer": "on_track"}
+    with app.app_context():
+        session = get_session()
+        for assignment_id in (ada, bob):
+            assignment = session.get(Assignment, assignment_id)
+            assert assignment is not None
+            _submit(session, assignment, ratings, "yes")
+        hooks.scorecards_changed(session, app_id)
+        session.commit()
+    drain(app)
+    # A change moves the verdict (needs_focus), and a second change moves it back.
+    for rating in ("needs_focus", "on_track"):
+        with app.app_context():
+            session = get_session()
+            row = session.scalars(
+                select(Rating).where(
+                    Rating.application_id == app_id,
+                    Rating.competency_id == "voice-of-the-customer",
+                )
+            ).first()
+            assert row is not None
+            row.rating = rating
+            hooks.scorecards_changed(session, app_id)
+            session.commit()
+        drain(app)
+    subjects = [m["Subject"] for m in collector.to("hm@example.com")]
+    assert len(subjects) == 3, subjects
+    verdict_jobs = [k for k in jobs(app) if k.startswith(f"notify-hm:{app_id}:")]
+    assert len(verdict_jobs) == 3
+
+
 # -- no transport ---------------------------------------------------------------------------------
 
 

@@ -23,14 +23,11 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from plugin.db import get_session
-from plugin.models import OutboxJob, utcnow
-from plugin.services import writeback
+from plugin.models import utcnow
 from plugin.worker import Worker, WorkerSettings
-from tests.plugin.outbound import GH_CONFIG, arrange, submit
+from tests.plugin.outbound import GH_CONFIG, arrange, submit, verdict_changed, verdict_jobs
 
 NOTE_PATH = re.compile(r"^/v1/candidates/([^/]+)/activity_feed(/notes)?$")
 
@@ -136,26 +133,10 @@ def queue_verdicts(app: Flask, db: Session, count: int = 1) -> list[str]:
         application = arrange(db, external_id=f"a{index}", candidate_id=f"c{index}")
         submit(db, application, "821", fluency_with_data="on_track")
         submit(db, application, "4080", fluency_with_data="outperforming")
-        with app.app_context():
-            session = get_session()
-            job = writeback.scorecards_changed(session, application.id)
-            assert job is not None
-            markers.append(job.payload["marker"])
-            session.commit()
+        job = verdict_changed(app, application.id)
+        assert job is not None
+        markers.append(job.payload["marker"])
     return markers
-
-
-def verdict_jobs(db: Session) -> list[OutboxJob]:
-    rows = list(
-        db.scalars(
-            select(OutboxJob)
-            .where(OutboxJob.kind == "verdict-note")
-            .order_by(OutboxJob.id)
-            .execution_options(populate_existing=True)
-        )
-    )
-    db.commit()
-    return rows
 
 
 def worker_env(database_url: str, api_url: str, **extra: str) -> dict[str, str]:

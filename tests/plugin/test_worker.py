@@ -187,6 +187,22 @@ def test_a_lapsed_lease_is_taken_over_and_counts_as_an_attempt(app: Flask, db: S
     assert job.attempts == 2 and calls == [("t-ok", 2)]
 
 
+def test_a_lapsed_job_without_attempts_left_is_dead_and_the_next_one_still_runs(
+    app: Flask, db: Session
+) -> None:
+    lapsed = add(db, "t-ok", "k7a", max_attempts=1)
+    assert Worker(app, worker_id="dead-worker", settings=FAST).claim() == lapsed.id
+    stale = db.get(OutboxJob, lapsed.id, populate_existing=True)
+    assert stale is not None
+    stale.lease_expires_at = utcnow() - timedelta(seconds=1)
+    db.commit()
+    waiting = add(db, "t-ok", "k7b")
+    drain(app, worker_id="w2")
+    lapsed, waiting = reload(db, lapsed), reload(db, waiting)
+    assert lapsed.status == "dead" and "dead-worker stopped" in (lapsed.last_error or "")
+    assert waiting.status == "done" and calls == [("t-ok", 1)]
+
+
 def test_the_lease_is_renewed_while_a_job_runs(app: Flask, db: Session) -> None:
     import time
 
