@@ -7,16 +7,22 @@ and on PostgreSQL, in one run:
 - ``minimal``: verifies the HMAC, parses the JSON and commits the raw body with a unique
   key into the same ``webhook_deliveries`` table, on the same engine settings (the floor of
   work any correct receiver must do);
-- ``hireloop``: ``plugin:create_app()`` — verify, normalise, store and handle the delivery
-  (create the application and its assignments from a loop) in one commit.
+- ``hireloop``: ``plugin:create_app()`` in its default mode — verify, normalise and commit
+  the delivery, answer; a ``hireloop worker`` process, running beside gunicorn as in
+  production, handles it (creates the application and its assignments from the loop, queues
+  the interviewer's message and the scorecard import) and runs the outbox jobs it queued.
+  The time from the commit to the end of the handling is the "handling lag";
+- ``hireloop (receiving only)``: the same receiver with no worker (storing alone);
+- ``hireloop (inline mode)``: handles in the request, before the 200.
 
 Durability is never traded: SQLite runs in WAL with ``synchronous=FULL``; PostgreSQL with
 ``synchronous_commit=on`` (checked and printed). Every request carries a fresh
 ``Greenhouse-Event-ID`` and application id, so every delivery is stored and handled.
 
-Load: a threaded Python client on loopback, bounded by request count and time: a
-closed-loop run (``--concurrency`` clients) for throughput and p50/p99, then an open-loop
-run at ``--rate`` requests per second whose latency counts from the scheduled send time.
+Load: a threaded Python client on loopback, bounded by request count and time: an
+open-loop run at ``--rate`` requests per second whose latency counts from the scheduled send
+time, then (once the worker has caught up) a closed-loop run (``--concurrency`` clients) for
+throughput and p50/p99.
 
     /work/venv/bin/python benchmarks/webhooks.py --requests 1500 --out docs/perf-inbound.md
 """
@@ -38,8 +44,8 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -50,6 +56,7 @@ PAYLOAD = (
     ROOT.parent / "shared" / "reference" / "payloads" / "greenhouse" / "candidate_stage_change.json"
 )
 GUNICORN = Path(sys.executable).with_name("gunicorn")
+HIRELOOP = Path(sys.executable).with_name("hireloop")
 
 
 # ----------------------------------------------------------------------------- apps
@@ -123,16 +130,22 @@ class Result:
     ok: int
     seconds: float
     latencies_ms: list[float]
+    lags_ms: list[float] = field(default_factory=list)  # commit to handled, by the worker
+    caught_up_s: float | None = None  # from the last answer until the inbox was empty
 
     @property
     def throughput(self) -> float:
         return self.ok / self.seconds if self.seconds else 0.0
 
     def pct(self, q: float) -> float:
-        if not self.latencies_ms:
-            return float("nan")
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+        return percentile(self.latencies_ms, q)
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def make_requests(count: int, start: int) -> list[tuple[bytes, dict[str, str]]]:
@@ -246,6 +259,26 @@ def free_port() -> int:
 
 
 @contextmanager
+def started(
+    command: list[str], env: dict[str, str], log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A process with its output in ``log``, stopped with SIGTERM (then SIGKILL) at the end."""
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=out
+        )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
 def gunicorn(target: str, env: dict[str, str], log: Path) -> Iterator[int]:
     port = free_port()
     command = [
@@ -262,20 +295,16 @@ def gunicorn(target: str, env: dict[str, str], log: Path) -> Iterator[int]:
         "warning",
         target,
     ]
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=out
-        )
-    try:
+    with started(command, env, log) as process:
         wait_ready(port, process)
         yield port
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+
+
+@contextmanager
+def hireloop_worker(env: dict[str, str], log: Path) -> Iterator[None]:
+    """``hireloop worker`` beside gunicorn, as deployed."""
+    with started([str(HIRELOOP), "worker"], env, log):
+        yield
 
 
 def wait_ready(port: int, process: subprocess.Popen[bytes]) -> None:
@@ -400,18 +429,72 @@ def stored(url: str) -> tuple[int, int]:
     return int(deliveries), int(assignments)
 
 
+def last_delivery_id(url: str) -> int:
+    from sqlalchemy import func, select
+
+    from plugin.db import make_engine
+    from plugin.models import WebhookDelivery
+
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        found = connection.execute(select(func.max(WebhookDelivery.id))).scalar()
+    engine.dispose()
+    return int(found or 0)
+
+
+def wait_handled(url: str, after_id: int, max_seconds: float) -> tuple[float | None, list[float]]:
+    """Wait until the worker has handled every delivery after ``after_id``; the seconds that
+    took (None: not within ``max_seconds``) and each delivery's handling lag in ms."""
+    from sqlalchemy import func, select
+
+    from plugin.db import make_engine
+    from plugin.models import WebhookDelivery
+
+    engine = make_engine(url)
+    began = time.perf_counter()
+    waited: float | None = None
+    mine = WebhookDelivery.id > after_id
+    with engine.connect() as connection:
+        while time.perf_counter() - began < max_seconds:
+            left = connection.execute(
+                select(func.count()).where(mine, WebhookDelivery.status == "pending")
+            ).scalar_one()
+            connection.rollback()
+            if left == 0:
+                waited = time.perf_counter() - began
+                break
+            time.sleep(0.05)
+        rows = connection.execute(
+            select(WebhookDelivery.received_at, WebhookDelivery.processed_at).where(
+                mine, WebhookDelivery.status == "done"
+            )
+        ).all()
+    engine.dispose()
+    lags = [(done - received).total_seconds() * 1000 for received, done in rows if done]
+    return waited, lags
+
+
 # ----------------------------------------------------------------------------- main
 
 
-RECEIVERS: dict[str, tuple[str, dict[str, str]]] = {
-    "bare": ("benchmarks.webhooks:bare_app()", {}),
-    "minimal": ("benchmarks.webhooks:minimal_app()", {}),
-    # The default: stored in the request, handled right after by the process's inbox thread.
-    "hireloop": ("plugin:create_app()", {}),
-    # Stored in the request, handled by `hireloop worker` (not running here).
-    "hireloop (worker mode)": ("plugin:create_app()", {"HIRELOOP_WEBHOOK_HANDLING": "worker"}),
+@dataclass(frozen=True)
+class Receiver:
+    target: str
+    env: dict[str, str] = field(default_factory=dict)
+    worker: bool = False  # run `hireloop worker` beside gunicorn
+
+
+RECEIVERS: dict[str, Receiver] = {
+    "bare": Receiver("benchmarks.webhooks:bare_app()"),
+    "minimal": Receiver("benchmarks.webhooks:minimal_app()"),
+    # The default: stored in the request, handled by `hireloop worker` right after.
+    "hireloop": Receiver("plugin:create_app()", worker=True),
+    # The same, storing alone: what the receiver costs without a worker beside it.
+    "hireloop (receiving only)": Receiver("plugin:create_app()"),
     # Handled in the request before the 200.
-    "hireloop (inline mode)": ("plugin:create_app()", {"HIRELOOP_WEBHOOK_HANDLING": "inline"}),
+    "hireloop (inline mode)": Receiver(
+        "plugin:create_app()", {"HIRELOOP_WEBHOOK_HANDLING": "inline"}
+    ),
 }
 
 
@@ -450,28 +533,48 @@ def main() -> None:
                     "HIRELOOP_PUBLIC_URL": "http://hireloop.bench",
                     "HIRELOOP_SECRET_KEY": "bench-secret-key",
                 }
-                for name, (target, extra) in RECEIVERS.items():
+                for name, receiver in RECEIVERS.items():
                     log = tmp / f"{name.split()[0]}.log"
-                    with gunicorn(target, {**env, **extra}, log) as port:
+                    running = hireloop_worker({**env, **receiver.env}, log)
+                    with (
+                        gunicorn(receiver.target, {**env, **receiver.env}, log) as port,
+                        running if receiver.worker else nullcontext(),
+                    ):
                         for _ in range(30):  # warm both workers' connections
                             post(port, *make_requests(1, 9_000_000 + serial)[0])
                             serial += 1
-                        batch = make_requests(args.requests, serial)
-                        serial += args.requests
-                        sent, ok, seconds, lat = closed_loop(
-                            port, batch, args.concurrency, args.max_seconds
-                        )
-                        results.append(Result(name, database, "closed", sent, ok, seconds, lat))
                         paced_n = int(args.rate * args.rate_seconds)
-                        batch = make_requests(paced_n, serial)
-                        serial += paced_n
-                        sent, ok, seconds, lat = open_loop(port, batch, args.rate, 32)
-                        results.append(Result(name, database, "paced", sent, ok, seconds, lat))
-                        for r in results[-2:]:
+                        runs = [
+                            ("paced", paced_n, lambda b: open_loop(port, b, args.rate, 32)),
+                            (
+                                "closed",
+                                args.requests,
+                                lambda b: closed_loop(port, b, args.concurrency, args.max_seconds),
+                            ),
+                        ]
+                        for mode, count, run in runs:
+                            first = last_delivery_id(url) if receiver.worker else 0
+                            batch = make_requests(count, serial)
+                            serial += count
+                            sent, ok, seconds, lat = run(batch)
+                            result = Result(name, database, mode, sent, ok, seconds, lat)
+                            if receiver.worker:
+                                result.caught_up_s, result.lags_ms = wait_handled(
+                                    url, first, args.max_seconds * 2
+                                )
+                            results.append(result)
                             print(
-                                f"[{database}] {name:<22} {r.mode:<6} sent={r.sent} ok={r.ok} "
-                                f"{r.throughput:7.1f}/s p50={r.pct(0.5):6.1f}ms "
-                                f"p99={r.pct(0.99):6.1f}ms",
+                                f"[{database}] {name:<26} {mode:<6} sent={sent} ok={ok} "
+                                f"{result.throughput:7.1f}/s p50={result.pct(0.5):6.1f}ms "
+                                f"p99={result.pct(0.99):6.1f}ms"
+                                + (
+                                    f" handled={len(result.lags_ms)} "
+                                    f"lag p50={percentile(result.lags_ms, 0.5):.0f}ms "
+                                    f"p99={percentile(result.lags_ms, 0.99):.0f}ms "
+                                    f"caught up after {result.caught_up_s}s"
+                                    if receiver.worker
+                                    else ""
+                                ),
                                 flush=True,
                             )
                 counts[database] = stored(url)
@@ -490,34 +593,48 @@ def report(
     def find(name: str, database: str, mode: str) -> Result:
         return next(r for r in results if (r.name, r.database, r.mode) == (name, database, mode))
 
+    def lag(result: Result) -> str:
+        if not result.lags_ms:
+            return "-"
+        return f"{percentile(result.lags_ms, 0.5):.0f} / {percentile(result.lags_ms, 0.99):.0f}"
+
+    def caught_up(result: Result) -> str:
+        if not result.lags_ms:
+            return "-"
+        return "not in time" if result.caught_up_s is None else f"{result.caught_up_s:.1f}"
+
+    rate = f"{args.rate:.0f}/s"
     lines = [
         "# Inbound webhook performance",
         "",
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `benchmarks/webhooks.py` on "
         f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
-        "server and load generator share the machine (loopback).",
+        "server, worker, database and load generator share the machine (loopback).",
         "",
-        "Each receiver: `gunicorn --workers 2 --worker-class sync`. hireloop runs in its "
-        "default mode (stores the delivery, answers, and its inbox thread handles it right "
-        "after), in worker mode (stores only; `hireloop worker` handles) and in inline mode "
-        "(handles in the request before answering). Every request is a signed "
+        "Each receiver: `gunicorn --workers 2 --worker-class sync`. Every request is a signed "
         "Greenhouse `candidate_stage_change` (the documented payload, 5 KB) with a fresh "
         "`Greenhouse-Event-ID` and application id. hireloop verifies, normalises and commits "
-        "the delivery before answering; handling upserts the application, maps the stage "
-        "through the job's loop, creates the assignment and runs the hooks (notification "
-        "queueing). The minimal durable receiver only verifies, parses and "
+        "the delivery before answering. In its default mode a `hireloop worker` process runs "
+        "beside gunicorn, as deployed, and handles each delivery right after: it upserts the "
+        "application, maps the stage through the job's loop, creates the assignment, queues "
+        "the interviewer's message and the scorecard import, and runs the jobs it queued. "
+        "*Handling lag* is the time from the delivery's commit to the end of its handling; "
+        "*caught up* is how long after the last answer the worker had handled everything. "
+        "`receiving only` is the same receiver with the worker stopped; `inline mode` handles "
+        "in the request before answering. The minimal durable receiver only verifies, parses and "
         "commits the raw body with its unique key into the same table on the same engine "
         "settings; the bare endpoint returns 200.",
         "",
-        f"Closed loop: {args.concurrency} concurrent clients, up to {args.requests} requests "
-        f"or {args.max_seconds:.0f} s. Paced: {args.rate:.0f} requests/s for "
-        f"{args.rate_seconds:.0f} s, latency from the scheduled send time.",
+        f"Paced: {args.rate:.0f} requests/s for {args.rate_seconds:.0f} s, latency from the "
+        f"scheduled send time (a late server makes later requests late). Closed loop, after "
+        f"the worker caught up: {args.concurrency} concurrent clients, up to {args.requests} "
+        f"requests or {args.max_seconds:.0f} s.",
         "",
         "Durability: " + "; ".join(f"{db}: {setting}" for db, setting in notes.items()) + ".",
         "",
-        "| database | receiver | deliveries/s | p50 ms | p99 ms | vs minimal | vs bare "
-        f"| p50 ms @{args.rate:.0f}/s | p99 ms @{args.rate:.0f}/s |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        f"| database | receiver | p50 ms @{rate} | p99 ms @{rate} | handling lag p50 / p99 ms "
+        f"@{rate} | deliveries/s | p50 ms | p99 ms | vs minimal | vs bare | caught up s |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for database in notes:
         minimal = find("minimal", database, "closed").throughput
@@ -526,16 +643,17 @@ def report(
             closed = find(name, database, "closed")
             paced = find(name, database, "paced")
             lines.append(
-                f"| {database} | {name} | {closed.throughput:.0f} | {closed.pct(0.5):.1f} | "
+                f"| {database} | {name} | {paced.pct(0.5):.1f} | {paced.pct(0.99):.1f} | "
+                f"{lag(paced)} | {closed.throughput:.0f} | {closed.pct(0.5):.1f} | "
                 f"{closed.pct(0.99):.1f} | {closed.throughput / minimal:.2f} | "
-                f"{closed.throughput / bare:.2f} | {paced.pct(0.5):.1f} | {paced.pct(0.99):.1f} |"
+                f"{closed.throughput / bare:.2f} | {caught_up(closed)} |"
             )
     lines += [
         "",
         "Rows after the run (deliveries, assignments): "
         + "; ".join(f"{db}: {c[0]}, {c[1]}" for db, c in counts.items())
-        + ". Deliveries stored in worker mode, and any backlog the inbox thread had when "
-        "gunicorn stopped, stay `pending` for `hireloop worker` (nothing is lost).",
+        + ". Deliveries stored while the worker was stopped stay `pending` for the next "
+        "`hireloop worker` (nothing is lost).",
         "",
         "Every request answered 200: "
         + ("yes." if all(r.ok == r.sent for r in results) else "NO — see the sent/ok counts."),

@@ -45,7 +45,11 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_STARTTLS": True,
     "SLACK_WEBHOOK_URL": None,
     "HTTP_TIMEOUT_SECONDS": 10.0,
+    "WEBHOOK_HANDLING": "worker",
+    "INBOX_POLL_SECONDS": 0.05,
+    "WORKER_NICE": 10,
 }
+WEBHOOK_HANDLING_MODES = ("worker", "inline")
 
 
 class ConfigError(RuntimeError):
@@ -136,11 +140,25 @@ def validate(config: Mapping[str, Any]) -> None:
         "SMTP_PORT",
         "WEBHOOK_REPLAY_WINDOW_HOURS",
         "HTTP_TIMEOUT_SECONDS",
+        "INBOX_POLL_SECONDS",
     ):
         try:
             if float(config[key]) <= 0:
                 raise ValueError
         except (TypeError, ValueError):
             problems.append(f"{env_name(key)} must be a positive number, got {config[key]!r}")
+    try:
+        if not 0 <= int(config["WORKER_NICE"]) <= 19:
+            raise ValueError
+    except (TypeError, ValueError):
+        problems.append(
+            f"{env_name('WORKER_NICE')} must be a whole number from 0 to 19,"
+            f" got {config['WORKER_NICE']!r}"
+        )
+    if config["WEBHOOK_HANDLING"] not in WEBHOOK_HANDLING_MODES:
+        problems.append(
+            f"{env_name('WEBHOOK_HANDLING')} must be one of {', '.join(WEBHOOK_HANDLING_MODES)},"
+            f" got {config['WEBHOOK_HANDLING']!r}"
+        )
     if problems:
         raise ConfigError("hireloop cannot start:\n  " + "\n  ".join(problems))

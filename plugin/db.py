@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
+
+from plugin import sqlite
 
 EXTENSION = "hireloop.db"
 
@@ -24,32 +26,10 @@ class DatabaseState:
 
 def make_engine(url: str, **options: Any) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": 30, "isolation_level": None},
-            **options,
-        )
-        _configure_sqlite(engine)
+        engine = create_engine(url, connect_args=sqlite.connect_args(), **options)
+        sqlite.configure(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, **options)
-
-
-def _configure_sqlite(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        # Durability is not traded for speed: a committed delivery survives a power cut.
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def on_begin(connection: Any) -> None:
-        # Take the write lock up front: a deferred transaction that reads and then writes
-        # fails at once with "database is locked" when another writer got there first.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def init_app(app: Flask) -> None:

@@ -1,5 +1,11 @@
 """``hireloop worker``: runs the outbox, the periodic sweeps and the webhook inbox.
 
+Each pass handles the webhook deliveries that wait, runs the sweeps that are due, then works
+through the due outbox jobs for at most a second before the next pass. Idle, it waits
+``OUTBOX_POLL_SECONDS`` for the next pass but looks at the inbox every
+``INBOX_POLL_SECONDS`` (default 0.05), so a delivery is handled within moments of the
+receiver's commit.
+
 Jobs are claimed one at a time under a lease (``OUTBOX_LEASE_SECONDS``, default 30, at most
 60) that a background thread renews while the job runs; a worker that dies stops renewing,
 and its job is taken over once the lease lapses. On PostgreSQL the claim uses
@@ -51,7 +57,9 @@ from plugin.ats.errors import AtsError
 from plugin.ats.ratelimit import db_now
 from plugin.db import state
 from plugin.models import OutboxJob
-from plugin.services.inbox import process_pending_deliveries
+from plugin.services.inbox import any_due, pending_grace, process_pending_deliveries
+from plugin.services.reread import completer
+from plugin.sqlite import background_writes
 
 log = logging.getLogger("hireloop.worker")
 
@@ -71,6 +79,7 @@ class Shutdown(BaseException):
 class WorkerSettings:
     lease_seconds: float = 30.0
     poll_seconds: float = 1.0
+    inbox_poll_seconds: float = 0.05
     backoff_seconds: float = 5.0
     backoff_max_seconds: float = 3600.0
 
@@ -89,6 +98,7 @@ class WorkerSettings:
         return cls(
             lease_seconds=min(number("OUTBOX_LEASE_SECONDS", 30.0), MAX_LEASE_SECONDS),
             poll_seconds=number("OUTBOX_POLL_SECONDS", 1.0),
+            inbox_poll_seconds=number("INBOX_POLL_SECONDS", 0.05),
             backoff_seconds=number("OUTBOX_BACKOFF_SECONDS", 5.0),
             backoff_max_seconds=number("OUTBOX_BACKOFF_MAX_SECONDS", 3600.0),
         )
@@ -131,6 +141,9 @@ def default_worker_id() -> str:
 
 
 class Worker:
+    #: The longest a pass works through outbox jobs before it looks at the inbox again.
+    outbox_slice_seconds = 1.0
+
     def __init__(
         self,
         app: Flask,
@@ -151,6 +164,8 @@ class Worker:
             self.engine = state().engine
             self.sessions = state().sessions
         self.postgres = self.engine.dialect.name == "postgresql"
+        self.complete = completer(app.config)  # thin webhook payloads, from the ATS's API
+        self.grace = pending_grace(app.config)
 
     # -- signals -------------------------------------------------------------------------------
 
@@ -181,25 +196,49 @@ class Worker:
             kinds=sorted(outbox.HANDLERS),
         )
         passes = 0
-        with self.app.app_context():
+        # On SQLite the web processes' transactions go first (see plugin.sqlite).
+        with self.app.app_context(), background_writes():
             try:
                 while not self.stopping.is_set():
                     passes += 1
                     done = self.process_inbox() + self.run_periodic()
+                    # A backlog of jobs (imports waiting for the ATS's rate limit, say) must
+                    # not keep new deliveries waiting: back to the inbox after a slice.
+                    slice_ends = time.monotonic() + self.outbox_slice_seconds
                     while not self.stopping.is_set():
                         job_id = self.claim()
                         if job_id is None:
                             break
                         self.process(job_id)
                         done += 1
-                    if once and (done == 0 or passes >= 100):
+                        if time.monotonic() >= slice_ends:
+                            break
+                    if once and (done == 0 or passes >= 1000):
                         break
                     if not once and done == 0:
-                        self.stopping.wait(self.settings.poll_seconds)
+                        self.idle()
             except Shutdown:
                 pass
         log_event("worker.stop", worker=self.worker_id, processed=self.processed)
         return self.processed
+
+    def idle(self) -> None:
+        """Wait for the next pass (``poll_seconds``), looking at the inbox every
+        ``inbox_poll_seconds`` meanwhile: a new webhook delivery is handled moments after it
+        was stored, not a whole poll later."""
+        deadline = time.monotonic() + self.settings.poll_seconds
+        while (remaining := deadline - time.monotonic()) > 0:
+            if self.stopping.wait(min(self.settings.inbox_poll_seconds, remaining)):
+                return
+            if self.inbox_waiting():
+                return
+
+    def inbox_waiting(self) -> bool:
+        try:
+            with self.sessions() as session:
+                return any_due(session, self.grace)
+        except Exception:  # the next full pass logs what is wrong with the database
+            return False
 
     # -- claiming ------------------------------------------------------------------------------
 
@@ -488,10 +527,12 @@ class Worker:
             return 1 if found is not None else 0
 
     def process_inbox(self) -> int:
-        """Handle webhook deliveries that are due (failed ones, and pending ones left behind);
-        the count handled successfully."""
+        """Handle the webhook deliveries that are due (new ones, and failed ones whose retry
+        is due); the count handled successfully."""
         try:
-            outcomes = process_pending_deliveries(self.app)
+            outcomes = process_pending_deliveries(
+                self.app, complete=self.complete, grace=self.grace
+            )
         except Exception:
             log_event("inbox.failed", logging.ERROR, error=traceback.format_exc(limit=5))
             return 0

@@ -113,9 +113,13 @@ def application_json(application: Application) -> dict[str, Any]:
     }
 
 
-def assignment_json(assignment: Assignment) -> dict[str, Any]:
+#: Who may see an interviewer's link: it lets its holder write that interviewer's scorecard.
+LINK_ROLES = ("admin", "recruiter")
+
+
+def assignment_json(assignment: Assignment, *, with_link: bool) -> dict[str, Any]:
     token = None
-    if assignment.status != "cancelled":
+    if with_link and assignment.status != "cancelled":
         token = make_link_token(assignment.id, assignment.link_version)
     return {
         "id": assignment.id,
@@ -172,7 +176,8 @@ def get_application(application_id: int) -> dict[str, Any]:
 @blp.response(200, AssignmentListSchema)
 @require_role(*ROLES)
 def list_assignments(args: dict[str, Any], application_id: int) -> dict[str, Any]:
-    """One entry per interviewer and interview, with the interviewer's link and token."""
+    """One entry per interviewer and interview, with the interviewer's link and token (for
+    recruiters and admins; a hiring manager sees null there)."""
     application = _visible(application_id)
     query = (
         select(Assignment)
@@ -182,4 +187,5 @@ def list_assignments(args: dict[str, Any], application_id: int) -> dict[str, Any
     if not args["include_cancelled"]:
         query = query.where(Assignment.status != "cancelled")
     rows = get_session().scalars(query).all()
-    return {"assignments": [assignment_json(row) for row in rows]}
+    with_link = current_principal().role in LINK_ROLES
+    return {"assignments": [assignment_json(row, with_link=with_link) for row in rows]}

@@ -69,8 +69,10 @@ class ScorecardInputSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
+    # Required, so that an empty or non-JSON body is refused rather than saved as an empty
+    # draft over the one kept (a draft with nothing rated yet sends {}).
     ratings = RatingsField(
-        load_default=dict,
+        required=True,
         metadata={
             "description": 'Per competency id: {"rating": "<point or no_evidence>", '
             '"evidence": "..."}',

@@ -54,7 +54,6 @@ blp = Blueprint(
 )
 
 SCORECARD_RULE = "/api/scorecard"
-LINK_CODES = {"expired": "link_expired", "revoked": "link_revoked"}
 
 
 def _unauthorized(message: str, code: str = "unauthorized") -> ApiError:
@@ -79,7 +78,7 @@ def authenticate_link() -> None:
     try:
         g.link_assignment = assignment_for_link(get_session(), token)
     except LinkRejected as exc:
-        raise _unauthorized(exc.message, LINK_CODES.get(exc.reason, "unauthorized")) from None
+        raise _unauthorized(exc.message, exc.code) from None
 
 
 @blp.after_request

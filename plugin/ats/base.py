@@ -74,6 +74,8 @@ class AtsApplication:
     stage_name: str | None
     status: str | None
     updated_at: datetime | None = None
+    candidate_name: str | None = None
+    job_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,8 @@ class AtsScheduledInterview:
     starts_at: datetime | None
     ends_at: datetime | None
     interviewers: tuple[AtsUser, ...] = field(default_factory=tuple)
+    stage_id: str | None = None  # where the ATS says (Lever)
+    cancelled: bool = False
 
 
 class AtsClient(Protocol):

@@ -1,4 +1,5 @@
-"""Lever: notes (``perform_as``), feedback read, stages, users; ``next``/``hasNext`` pages.
+"""Lever: opportunities, interviews, notes (``perform_as``), feedback read, stages, users;
+``next``/``hasNext`` pages.
 
 API key as the Basic user name; 10 requests per second per key with bursts of 20 (a token
 bucket on Lever's side, mirrored by ours). Notes and feedback belong to the opportunity, so
@@ -13,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from plugin.ats.base import (
+    AtsApplication,
     AtsAttributeRating,
     AtsNote,
     AtsScheduledInterview,
@@ -147,9 +149,53 @@ class LeverClient:
                         AtsUser(_text(u.get("id")), _text(u.get("name")), u.get("email"))
                         for u in item.get("interviewers") or []
                     ),
+                    stage_id=_text(item.get("stage")) or None,
+                    cancelled=bool(item.get("canceledAt")),
                 )
             )
         return result
+
+    def application(self, application_id: str) -> AtsApplication | None:
+        """The opportunity as Lever holds it now: its posting (hireloop's job), stage and
+        contact, which Lever's webhooks do not carry. None when Lever no longer has it."""
+        try:
+            body = self.http.json(
+                "GET",
+                f"/opportunities/{application_id}",
+                params={"expand": ["applications", "stage"]},
+            )
+        except AtsNotFound:
+            return None
+        data = body.get("data") if isinstance(body, Mapping) else None
+        if not isinstance(data, Mapping):
+            raise AtsResponseError(f"GET /opportunities/{application_id}: expected {{data: {{}}}}")
+        stage = data.get("stage")
+        stage_id, stage_name = (
+            (_text(stage.get("id")), _text(stage.get("text")))
+            if isinstance(stage, Mapping)
+            else (_text(stage), "")
+        )
+        posting_id = posting_name = ""
+        for application in data.get("applications") or []:
+            posting = application.get("posting") if isinstance(application, Mapping) else None
+            if isinstance(posting, Mapping):
+                posting_id, posting_name = _text(posting.get("id")), _text(posting.get("text"))
+            elif posting:
+                posting_id = _text(posting)
+            if posting_id:
+                break
+        return AtsApplication(
+            id=_text(data.get("id")) or application_id,
+            candidate_id=_text(data.get("contact")) or None,
+            job_id=posting_id or None,
+            stage_id=stage_id or None,
+            stage_name=stage_name or None,
+            # An archive reason is an account's own id: hired or not is not told here.
+            status="active" if not data.get("archived") else None,
+            updated_at=parse_timestamp(data.get("updatedAt")),
+            candidate_name=_text(data.get("name")) or None,
+            job_name=posting_name or None,
+        )
 
     def user(self, user_id: str) -> AtsUser | None:
         try:

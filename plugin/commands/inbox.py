@@ -6,10 +6,12 @@ import json
 import sys
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from plugin.db import get_session
 from plugin.services import inbox as service
+from plugin.services.reread import completer
 
 
 @click.group("inbox")
@@ -52,7 +54,8 @@ def inbox_replay(ids: tuple[int, ...], failed: bool) -> None:
     """Handle deliveries again now (handlers are idempotent: no second effect)."""
     if not ids and not failed:
         raise click.UsageError("Give delivery ids or --failed.")
-    results = service.replay(get_session(), ids, failed=failed)
+    complete = completer(current_app.config)
+    results = service.replay(get_session(), ids, failed=failed, complete=complete)
     if not results:
         click.echo("nothing to replay", err=True)
         return

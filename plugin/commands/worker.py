@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import Any
 
@@ -28,6 +29,11 @@ def worker_command(once: bool, worker_id: str | None) -> None:
     from plugin.worker import Worker
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    # Its work can wait a moment; the web processes' answers cannot. On a machine they
+    # share, the worker takes the CPU second (HIRELOOP_WORKER_NICE, 0 to leave it as is).
+    niceness = int(app.config["WORKER_NICE"])
+    if niceness:
+        os.nice(niceness)
     worker = Worker(app, worker_id=worker_id)
     worker.install_signal_handlers()
     processed = worker.run(once=once)

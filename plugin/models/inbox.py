@@ -34,3 +34,5 @@ class WebhookDelivery(Base):
     processed_at: Mapped[datetime | None]
     # When a failed delivery is due for its next attempt (the worker retries it then).
     next_attempt_at: Mapped[datetime | None]
+    # A worker is preparing it until then (other workers leave it alone meanwhile).
+    claimed_until: Mapped[datetime | None]

@@ -75,21 +75,29 @@ def find_application(
     return session.scalar(query)
 
 
-def _get_or_create(session: Session, ats: str, external_id: str) -> tuple[Application, bool]:
-    found = find_application(session, ats, external_id, lock=True)
+def _get_or_create(session: Session, event: InboundEvent) -> tuple[Application, bool, Loop | None]:
+    """The application the event is about, locked, and whether it is new; a new one is
+    inserted complete (the event applied, its job's loop set, and returned) in one
+    statement."""
+    snapshot = event.application
+    assert snapshot is not None
+    found = find_application(session, event.provider, snapshot.external_id, lock=True)
     if found is not None:
-        return found, False
-    application = Application(ats=ats, external_id=external_id, status="active")
+        return found, False, None
+    application = Application(ats=event.provider, external_id=snapshot.external_id, status="active")
+    _apply_snapshot(application, snapshot, event.occurred_at)
+    loop = loop_for(session, application.ats, application.job_id)
+    application.loop_id = loop.id if loop is not None else None
     try:
         with session.begin_nested():
             session.add(application)
     except IntegrityError:
         # Another transaction created it first (two deliveries about a new application).
-        found = find_application(session, ats, external_id, lock=True)
+        found = find_application(session, event.provider, snapshot.external_id, lock=True)
         if found is None:
             raise
-        return found, False
-    return application, True
+        return found, False, None
+    return application, True, loop
 
 
 def loop_for(session: Session, ats: str, job_id: str | None) -> Loop | None:
@@ -125,28 +133,29 @@ def interview_key(interview: Mapping[str, Any]) -> str:
 def upsert_application(session: Session, event: InboundEvent) -> Application:
     snapshot = event.application
     assert snapshot is not None
-    application, created = _get_or_create(session, event.provider, snapshot.external_id)
-    occurred = event.occurred_at
-    stale = (
-        not created
-        and occurred is not None
-        and application.source_updated_at is not None
-        and occurred < application.source_updated_at
-    )
-    old_stage, old_status = application.current_stage_id, application.status
-    if stale:
-        log.info(
-            "inbound: %s %s for application %s is older than the state held; not applied",
-            event.provider,
-            event.vendor_event,
-            application.id,
-        )
+    application, created, loop = _get_or_create(session, event)
+    if created:
+        old_stage, old_status = None, "active"
     else:
-        _apply_snapshot(application, snapshot, occurred)
-    loop = loop_for(session, application.ats, application.job_id)
-    if loop is not None:
-        application.loop_id = loop.id
-    session.flush()
+        old_stage, old_status = application.current_stage_id, application.status
+        occurred = event.occurred_at
+        if (
+            occurred is not None
+            and application.source_updated_at is not None
+            and occurred < application.source_updated_at
+        ):
+            log.info(
+                "inbound: %s %s for application %s is older than the state held; not applied",
+                event.provider,
+                event.vendor_event,
+                application.id,
+            )
+        else:
+            _apply_snapshot(application, snapshot, occurred)
+        loop = loop_for(session, application.ats, application.job_id)
+        if loop is not None:
+            application.loop_id = loop.id
+        session.flush()
 
     entered = application.current_stage_id is not None and (
         created or application.current_stage_id != old_stage
@@ -266,6 +275,8 @@ def ensure_assignments(
             open_slot = by_person.get("")
             if open_slot is not None and open_slot.status != "cancelled":
                 del by_person[""]
+                # A link issued while the slot waited must not become this person's link.
+                open_slot.link_version = (open_slot.link_version or 1) + 1
                 open_slot.interviewer_key = person.id
                 open_slot.interviewer_name = (person.name or "")[:300] or None
                 open_slot.interviewer_email = person.email
@@ -319,25 +330,37 @@ def _cancel(
 
 
 def cancel_interview(session: Session, event: InboundEvent) -> int:
-    """Cancel the unsubmitted assignments of a cancelled or deleted interview."""
+    """Cancel the unsubmitted assignments of a cancelled or deleted interview.
+
+    Greenhouse sends one id for "a scheduled interview was cancelled" and "an interview was
+    deleted from the job": the scheduled interview is tried first, and only an id that no
+    assignment knows as its scheduled interview is taken for the job's interview (the loop
+    interview key), so the two id spaces cannot cancel each other's assignments."""
     iid = event.interview_id
-    matches = [Assignment.scheduled_interview_id == iid, Assignment.interview_key == iid]
-    if event.application_ids and event.stage_id:
-        # Ashby cancels a whole interview schedule of one application's stage.
-        matches.append(
-            (Application.external_id.in_(event.application_ids))
-            & (Assignment.stage_id == event.stage_id)
+
+    def matching(*conditions: Any) -> Sequence[Assignment]:
+        query = (
+            select(Assignment)
+            .join(Application, Application.id == Assignment.application_id)
+            .where(Application.ats == event.provider, or_(*conditions))
+            .order_by(Assignment.id)
+            .with_for_update(of=Assignment)
         )
-    query = (
-        select(Assignment)
-        .join(Application, Application.id == Assignment.application_id)
-        .where(Application.ats == event.provider, or_(*matches))
-        .order_by(Assignment.id)
-        .with_for_update(of=Assignment)
-    )
-    if event.application_ids and not event.stage_id:
-        query = query.where(Application.external_id.in_(event.application_ids))
-    return _cancel(session, session.scalars(query).all())
+        if event.application_ids and not event.stage_id:
+            query = query.where(Application.external_id.in_(event.application_ids))
+        return session.scalars(query).all()
+
+    rows = matching(Assignment.scheduled_interview_id == iid) if iid else ()
+    if not rows:
+        conditions = [Assignment.interview_key == iid]
+        if event.application_ids and event.stage_id:
+            # Ashby cancels a whole interview schedule of one application's stage.
+            conditions.append(
+                (Application.external_id.in_(event.application_ids))
+                & (Assignment.stage_id == event.stage_id)
+            )
+        rows = matching(*conditions)
+    return _cancel(session, rows)
 
 
 def _candidate_applications(session: Session, event: InboundEvent) -> Sequence[Application]:

@@ -7,13 +7,17 @@ type and unique dedupe key, committed (one fsync) before the 200 goes out.
   is answered 200 with no effect, also when copies arrive at the same moment on several
   processes (PostgreSQL makes the second INSERT wait for the first and then fail; SQLite
   serialises writers). There is no check-then-insert.
-- The stored delivery is then handled from the inbox (``handle_delivery``): right after the
-  commit, either in the request (``HIRELOOP_WEBHOOK_HANDLING=inline``) or by this process's
-  inbox thread (``background``, the default: the 200 does not wait for the handling), and in
-  any case by ``hireloop worker`` (``process_pending_deliveries``) for anything left over
-  after a crash. Each handling is one transaction that claims the row (``FOR UPDATE SKIP
-  LOCKED`` and a status check), applies the event inside a SAVEPOINT and marks the row done,
-  so an event has its effect once however many handlers race for it.
+- The stored delivery is then handled from the inbox (``handle_delivery``) by
+  ``hireloop worker`` (``process_pending_deliveries``), which looks for new rows every
+  ``HIRELOOP_INBOX_POLL_SECONDS`` while idle; with ``HIRELOOP_WEBHOOK_HANDLING=inline`` the
+  request handles it itself after the commit, before the 200. Handling is not done by a
+  thread of the web process: it would compete with receiving for the GIL and, on SQLite,
+  for the write lock, and a crash there would leave the row to the worker anyway. A worker
+  first claims a set of due rows for ``CLAIM_SECONDS`` (so no other worker prepares them:
+  preparing may ask the ATS's API, ``prepare``), then handles each in a short transaction
+  that locks the row (``FOR UPDATE SKIP LOCKED``) and re-checks that it is still due,
+  applies the event inside a SAVEPOINT and marks the row done, so an event has its effect
+  once however many handlers race for it.
 - A handler error rolls back only the savepoint: the row is marked ``failed`` with the error
   and retried with backoff until it succeeds, or marked ``dead`` after ``MAX_ATTEMPTS``
   (kept, listed and replayable with ``hireloop inbox replay``). Nothing is ever deleted.
@@ -22,30 +26,25 @@ type and unique dedupe key, committed (one fsync) before the 200 goes out.
 from __future__ import annotations
 
 import logging
-import os
-import queue
-import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import insert, or_, select
+from sqlalchemy import ColumnElement, Row, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from plugin.models import WebhookDelivery, utcnow
 from plugin.services.applications import apply_event
+from plugin.services.reread import Complete
 from webhooks.events import Envelope, InboundEvent
 from webhooks.normalise import normalise, parse_body
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
-#: A ``pending`` row younger than this is assumed to be in someone's hands.
-PENDING_GRACE_SECONDS = 2
 RETRYABLE = ("pending", "failed")
 STATUSES = ("pending", "done", "failed", "dead")
 MAX_ERROR = 2000
@@ -95,28 +94,32 @@ def handle_delivery(
     delivery_id: int,
     *,
     force: bool = False,
-    event: InboundEvent | None = None,
+    event: InboundEvent | Exception | None = None,
     commit: bool = True,
 ) -> str:
     """Handle one stored delivery in its own transaction; returns its new status, or
-    ``skipped`` when it is done already or being handled elsewhere.
+    ``skipped`` when it is done already, being handled elsewhere or not due again yet.
 
     ``force`` handles it whatever its status (an operator's replay); ``event`` is the
-    already normalised body, when the caller has it; ``commit=False`` leaves the commit to
-    the caller (the inbox thread handles a batch in one transaction, a savepoint each)."""
-    statuses = (*RETRYABLE, "dead", "done") if force else RETRYABLE
+    body already normalised (and completed, see ``prepare``) when the caller has it, or the
+    error that doing so raised; ``commit=False`` leaves the commit to the caller."""
+    now = utcnow()
+    # Re-checked under the row lock: another handler may have done it, or failed it (then
+    # its backoff stands), since the caller looked.
+    due = WebhookDelivery.status.in_(STATUSES) if force else _due(now)
     row = session.scalar(
         select(WebhookDelivery)
-        .where(WebhookDelivery.id == delivery_id, WebhookDelivery.status.in_(statuses))
+        .where(WebhookDelivery.id == delivery_id, due)
         .with_for_update(skip_locked=True)
     )
     if row is None:
         if commit:
             session.rollback()
         return "skipped"
-    now = utcnow()
     error: BaseException | None = None
     try:
+        if isinstance(event, Exception):
+            raise event
         with session.begin_nested():
             apply_event(session, event or normalise(row.provider, parse_body(row.body)))
     except Exception as exc:
@@ -124,11 +127,14 @@ def handle_delivery(
         error = exc
     row.attempts += 1
     row.processed_at = now
+    row.claimed_until = None
     if error is None:
         row.status, row.last_error, row.next_attempt_at = "done", None, None
     else:
         row.last_error = _error_text(error)
-        if row.attempts >= MAX_ATTEMPTS:
+        # An ATS that is down (5xx, timeouts, 429) is waited out, hourly, however long it
+        # takes; anything else is dead after MAX_ATTEMPTS, kept for an operator's replay.
+        if row.attempts >= MAX_ATTEMPTS and not getattr(error, "retryable", False):
             row.status, row.next_attempt_at = "dead", None
         else:
             row.status, row.next_attempt_at = "failed", now + backoff(row.attempts)
@@ -138,57 +144,150 @@ def handle_delivery(
     return status
 
 
-def due_deliveries(session: Session, limit: int, now: datetime | None = None) -> list[int]:
-    now = now or utcnow()
-    return list(
-        session.scalars(
-            select(WebhookDelivery.id)
-            .where(
-                or_(
-                    (WebhookDelivery.status == "pending")
-                    & (
-                        WebhookDelivery.received_at
-                        <= now - timedelta(seconds=PENDING_GRACE_SECONDS)
-                    ),
-                    (WebhookDelivery.status == "failed")
-                    & (
-                        WebhookDelivery.next_attempt_at.is_(None)
-                        | (WebhookDelivery.next_attempt_at <= now)
-                    ),
-                )
-            )
-            .order_by(WebhookDelivery.received_at, WebhookDelivery.id)
-            .limit(limit)
-        )
+def _due(now: datetime) -> ColumnElement[bool]:
+    # ``IN`` first, so the (status, received_at) index narrows the search to the few open rows.
+    return WebhookDelivery.status.in_(RETRYABLE) & or_(
+        WebhookDelivery.status == "pending",
+        WebhookDelivery.next_attempt_at.is_(None),
+        WebhookDelivery.next_attempt_at <= now,
     )
 
 
-def process_due(session: Session, limit: int = 100) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    ids = due_deliveries(session, limit)
+#: How long a worker's claim on the deliveries it prepares lasts (a dead worker's claim
+#: lapses, and another worker takes them).
+CLAIM_SECONDS = 60
+#: With inline handling the request handles its own delivery; the worker takes a pending one
+#: only once the request has surely given up on it.
+INLINE_GRACE_SECONDS = 60
+
+
+def pending_grace(config: Mapping[str, Any]) -> float:
+    """How old a pending delivery must be before the worker takes it."""
+    return INLINE_GRACE_SECONDS if config.get("WEBHOOK_HANDLING") == "inline" else 0.0
+
+
+def _claimable(now: datetime, grace: float) -> ColumnElement[bool]:
+    condition = _due(now) & (
+        WebhookDelivery.claimed_until.is_(None) | (WebhookDelivery.claimed_until < now)
+    )
+    if grace:
+        condition &= (WebhookDelivery.status != "pending") | (
+            WebhookDelivery.received_at <= now - timedelta(seconds=grace)
+        )
+    return condition
+
+
+def any_due(session: Session, grace: float = 0.0) -> bool:
+    """Whether a delivery waits for this worker: the idle worker's cheap look."""
+    found = session.scalar(select(WebhookDelivery.id).where(_claimable(utcnow(), grace)).limit(1))
     session.rollback()
-    for delivery_id in ids:
-        counts[handle_delivery(session, delivery_id)] += 1
+    return found is not None
+
+
+def claim_due(session: Session, limit: int, grace: float = 0.0) -> Sequence[Row[int, str, bytes]]:
+    """Claim up to ``limit`` due deliveries, oldest first, that no other worker has claimed:
+    id, provider and body (bodies never change, so they can be prepared ahead)."""
+    now = utcnow()
+    query = (
+        select(WebhookDelivery.id, WebhookDelivery.provider, WebhookDelivery.body)
+        .where(_claimable(now, grace))
+        .order_by(WebhookDelivery.received_at, WebhookDelivery.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = session.execute(query).all()
+    if rows:
+        session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id.in_([row.id for row in rows]))
+            .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
+            .execution_options(synchronize_session=False)
+        )
+    session.commit()
+    return rows
+
+
+def prepare(
+    provider: str, body: bytes | InboundEvent, complete: Complete | None
+) -> InboundEvent | Exception:
+    """A stored body (or its event, already normalised) completed from the ATS where the
+    payload is thin (see ``plugin.services.reread``); called outside any transaction, since
+    the ATS may take seconds. An error is returned, for ``handle_delivery`` to record."""
+    try:
+        event = body if isinstance(body, InboundEvent) else normalise(provider, parse_body(body))
+        return complete(event) if complete is not None else event
+    except Exception as exc:
+        return exc
+
+
+#: Deliveries handled per transaction on PostgreSQL: one commit (one fsync) for several.
+#: SQLite has one write lock for the whole database, which a transaction holds from its
+#: start, so there each delivery is a transaction of its own: a receiver waits for one at most.
+POSTGRES_BATCH = 10
+
+
+def process_due(
+    session: Session,
+    limit: int = 100,
+    complete: Complete | None = None,
+    grace: float = 0.0,
+    batch: int | None = None,
+) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    rows = claim_due(session, limit, grace)
+    if batch is None:
+        batch = 1 if session.get_bind().dialect.name == "sqlite" else POSTGRES_BATCH
+    for start in range(0, len(rows), batch):
+        chunk = [
+            (row.id, prepare(row.provider, row.body, complete))
+            for row in rows[start : start + batch]
+        ]
+        try:
+            outcomes = [
+                handle_delivery(session, delivery_id, event=event, commit=False)
+                for delivery_id, event in chunk
+            ]
+            session.commit()
+            counts.update(outcomes)
+        except Exception:
+            # The batch failed as a whole (its rows are still pending): one at a time, so
+            # one bad row does not hold back the others.
+            session.rollback()
+            if len(chunk) == 1:
+                raise
+            for delivery_id, event in chunk:
+                counts[handle_delivery(session, delivery_id, event=event)] += 1
     return counts
 
 
 def process_pending_deliveries(
-    target: Flask | Callable[[], Session], limit: int = 100
+    target: Flask | Callable[[], Session],
+    limit: int = 100,
+    complete: Complete | None = None,
+    grace: float = 0.0,
 ) -> Counter[str]:
-    """The worker's entry point: retry failed deliveries that are due (and take over any
-    ``pending`` one left behind). Safe on several workers at once: each row is claimed with
-    ``FOR UPDATE SKIP LOCKED`` and re-checked. ``target`` is the Flask app (preferred: hooks
-    run inside its app context) or a session factory."""
+    """The worker's entry point: handle pending deliveries and retry failed ones that are
+    due, oldest first, in short transactions (``POSTGRES_BATCH``). Safe on several workers
+    at once: each claims what it prepares (``claim_due``), and each row is locked and
+    re-checked when handled. ``grace``: see ``pending_grace``. ``target`` is the Flask app
+    (preferred: hooks run inside its app context) or a session factory."""
     if isinstance(target, Flask):
         from plugin.db import get_session
 
         with target.app_context():
-            return process_due(get_session(), limit)
+            return process_due(get_session(), limit, complete, grace)
     with target() as session:
-        return process_due(session, limit)
+        return process_due(session, limit, complete, grace)
 
 
-def replay(session: Session, ids: Sequence[int] = (), *, failed: bool = False) -> dict[int, str]:
+def replay(
+    session: Session,
+    ids: Sequence[int] = (),
+    *,
+    failed: bool = False,
+    complete: Complete | None = None,
+) -> dict[int, str]:
     """An operator's replay: the given deliveries (any status), or every failed/dead one."""
     targets = list(ids)
     if failed:
@@ -197,9 +296,18 @@ def replay(session: Session, ids: Sequence[int] = (), *, failed: bool = False) -
             .where(WebhookDelivery.status.in_(("failed", "dead")))
             .order_by(WebhookDelivery.id)
         ).all()
-    session.rollback()
+    rows = session.execute(
+        select(WebhookDelivery.id, WebhookDelivery.provider, WebhookDelivery.body).where(
+            WebhookDelivery.id.in_(targets)
+        )
+    ).all()
+    session.rollback()  # the ATS may be asked below: hold no transaction meanwhile
+    events = {row.id: prepare(row.provider, row.body, complete) for row in rows}
     return {
-        delivery_id: handle_delivery(session, delivery_id, force=True) for delivery_id in targets
+        delivery_id: handle_delivery(
+            session, delivery_id, force=True, event=events.get(delivery_id)
+        )
+        for delivery_id in targets
     }
 
 
@@ -225,100 +333,3 @@ def summary(row: WebhookDelivery) -> dict[str, Any]:
         "next_attempt_at": row.next_attempt_at.isoformat() if row.next_attempt_at else None,
         "last_error": row.last_error,
     }
-
-
-# ----------------------------------------------------------------------------- the inbox thread
-
-
-class Dispatcher:
-    """This process's inbox thread: handles deliveries right after the receiver committed
-    them, off the request path. Started lazily (after a fork, anew), daemonic: whatever it
-    has not handled when the process dies is still ``pending`` in the table, and the worker
-    takes it over.
-
-    Receiving comes first: the thread handles only while no delivery has arrived for
-    ``idle_seconds``, a few at a time, so a burst is acknowledged at the speed of storing
-    alone and handled in the pause after it (or by the worker once the rows are older than
-    ``PENDING_GRACE_SECONDS``, if the burst does not stop)."""
-
-    batch_size = 10
-    idle_seconds = 0.02
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self._lock = threading.Lock()
-        self._queue: queue.SimpleQueue[int] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._pid = 0
-        self._busy = 0
-        self._last_arrival = 0.0
-
-    def arrived(self) -> None:
-        """A delivery is being received: the thread waits for a pause."""
-        self._last_arrival = time.monotonic()
-
-    def submit(self, delivery_id: int) -> None:
-        with self._lock:
-            if self._pid != os.getpid() or self._thread is None or not self._thread.is_alive():
-                if self._pid != os.getpid():
-                    self._queue = queue.SimpleQueue()
-                    self._busy = 0
-                self._pid = os.getpid()
-                self._thread = threading.Thread(
-                    target=self._run, name="hireloop-inbox", daemon=True
-                )
-                self._thread.start()
-            self._busy += 1
-        self._queue.put(delivery_id)
-
-    def drain(self, timeout: float = 10.0) -> bool:
-        """Wait until everything submitted so far is handled (tests, shutdown)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self._lock:
-                if self._busy == 0:
-                    return True
-            time.sleep(0.01)
-        return False
-
-    def _run(self) -> None:
-        from plugin.db import get_session
-
-        while True:
-            batch = [self._queue.get()]
-            while (quiet := time.monotonic() - self._last_arrival) < self.idle_seconds:
-                time.sleep(self.idle_seconds - quiet)
-            done = 0
-            while len(batch) < self.batch_size:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            try:
-                # One transaction (one commit) per batch, a savepoint per delivery. If the
-                # batch fails as a whole, its rows stay pending and the worker retries them.
-                with self.app.app_context():
-                    session = get_session()
-                    while batch:
-                        handle_delivery(session, batch[0], commit=False)
-                        batch.pop(0)
-                        done += 1
-                        if time.monotonic() - self._last_arrival < self.idle_seconds:
-                            break  # a delivery is arriving: commit now and let it through
-                    session.commit()
-            except Exception:
-                log.exception("inbound: the inbox thread could not handle %s", batch)
-                done += len(batch)
-                batch = []
-            finally:
-                with self._lock:
-                    self._busy -= done
-                for delivery_id in batch:  # not reached this time: later
-                    self._queue.put(delivery_id)
-
-
-def dispatcher(app: Flask) -> Dispatcher:
-    found = app.extensions.get("hireloop.inbox")
-    if not isinstance(found, Dispatcher):
-        found = app.extensions.setdefault("hireloop.inbox", Dispatcher(app))
-    return found

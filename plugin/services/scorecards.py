@@ -19,7 +19,7 @@ rules:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -28,7 +28,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from plugin.errors import ApiError
-from plugin.models import Application, Assignment, Loop, Scorecard, ScorecardRevision, utcnow
+from plugin.models import (
+    Application,
+    Assignment,
+    Loop,
+    Rating,
+    Scorecard,
+    ScorecardRevision,
+    utcnow,
+)
 from plugin.services import hooks
 from scorecards.framework import NO_EVIDENCE, Framework
 from scorecards.loops import LoopError, LoopSpec, parse_loop
@@ -297,6 +305,11 @@ def check_input(ctx: InterviewContext, data: ScorecardInput) -> None:
         problems["notes"] = f"At most {NOTES_MAX_CHARS} characters."
     if data.reason is not None and len(data.reason) > REASON_MAX_CHARS:
         problems["reason"] = f"At most {REASON_MAX_CHARS} characters."
+    texts = {f"ratings.{cid}.evidence": r.evidence for cid, r in data.ratings.items()}
+    texts.update(notes=data.notes, reason=data.reason or "")
+    for field_name, text in texts.items():
+        if "\x00" in text:  # PostgreSQL cannot store it in text; nobody types it
+            problems.setdefault(field_name, "Contains a NUL character; remove it.")
     if problems:
         raise ScorecardError(
             422, "The scorecard has invalid fields: " + ", ".join(sorted(problems)), fields=problems
@@ -337,12 +350,16 @@ def missing_for_submit(ctx: InterviewContext, data: ScorecardInput) -> dict[str,
 # -- reading ---------------------------------------------------------------------------------
 
 
-def scorecard_for(session: Session, assignment_id: int) -> Scorecard | None:
-    return session.scalar(
+def scorecard_for(session: Session, assignment_id: int, *, fresh: bool = False) -> Scorecard | None:
+    """``fresh`` reads past the session's copy: under the lock, a concurrent submit shows."""
+    query = (
         select(Scorecard)
         .where(Scorecard.assignment_id == assignment_id)
         .options(selectinload(Scorecard.ratings))
     )
+    if fresh:
+        query = query.execution_options(populate_existing=True)
+    return session.scalar(query)
 
 
 def snapshot(scorecard: Scorecard | None) -> dict[str, Any]:
@@ -500,10 +517,12 @@ def _lock(session: Session, assignment: Assignment) -> Assignment:
     return locked
 
 
-def _write(scorecard: Scorecard, data: ScorecardInput, application_id: int) -> None:
-    from plugin.models import Rating
-
-    existing = {r.competency_id: r for r in scorecard.ratings}
+def _write(
+    scorecard: Scorecard, data: ScorecardInput, application_id: int, current: Collection[str]
+) -> None:
+    """The body replaces the ratings of the interview's ``current`` competencies; a rating
+    of a competency the loop no longer asks about here (it was edited since) stays."""
+    existing = {r.competency_id: r for r in scorecard.ratings if r.competency_id in current}
     for competency_id, given in data.ratings.items():
         row = existing.pop(competency_id, None)
         if row is None:
@@ -545,7 +564,7 @@ def save_scorecard(
             code="assignment_cancelled",
         )
     actor = actor or interviewer_actor(assignment)
-    scorecard = scorecard_for(session, assignment.id)
+    scorecard = scorecard_for(session, assignment.id, fresh=True)
 
     if scorecard is not None and scorecard.status == "submitted":
         if data.reason is None:
@@ -559,18 +578,26 @@ def save_scorecard(
         if missing:
             raise _incomplete(missing)
         before = snapshot(scorecard)
+        kept = {
+            cid: value
+            for cid, value in before["ratings"].items()
+            if cid not in ctx.competency_ids and cid not in data.ratings
+        }
         if _content(before) == _content(
             {
                 "ratings": {
-                    cid: {"rating": r.rating, "evidence": r.evidence}
-                    for cid, r in data.ratings.items()
+                    **kept,
+                    **{
+                        cid: {"rating": r.rating, "evidence": r.evidence}
+                        for cid, r in data.ratings.items()
+                    },
                 },
                 "recommendation": data.recommendation,
                 "notes": data.notes,
             }
         ):
             return SaveResult(scorecard, "unchanged")
-        _write(scorecard, data, assignment.application_id)
+        _write(scorecard, data, assignment.application_id, ctx.competency_ids)
         scorecard.amended_at = now
         session.flush()
         revision = ScorecardRevision(
@@ -604,7 +631,7 @@ def save_scorecard(
     scorecard.interviewer_name = assignment.interviewer_name
     scorecard.interview_name = ctx.interview_name
     scorecard.interviewed_at = assignment.starts_at
-    _write(scorecard, data, assignment.application_id)
+    _write(scorecard, data, assignment.application_id, ctx.competency_ids)
     if data.submit:
         scorecard.status = "submitted"
         scorecard.submitted_at = now
@@ -656,6 +683,13 @@ class LinkRejected(Exception):
         super().__init__(message)
         self.reason = reason
         self.message = message
+
+    @property
+    def code(self) -> str:
+        """The error code a JSON answer carries (the same on the page's autosave and the API)."""
+        return {"expired": "link_expired", "revoked": "link_revoked"}.get(
+            self.reason, "unauthorized"
+        )
 
 
 def assignment_for_link(session: Session, token: str) -> Assignment:

@@ -48,7 +48,6 @@ class LoopSettings:
     level: str
     must_have: tuple[str, ...]
     hiring_bar: HiringBar
-    in_scope: tuple[str, ...] | None
 
 
 def _from_spec(definition: Mapping[str, Any], framework: Framework) -> LoopSpec | None:
@@ -87,8 +86,6 @@ def loop_settings(loop: Loop) -> LoopSettings:
                 code="invalid_loop",
                 fields={f"hiring_bar.{exc.field}": exc.message},
             ) from None
-    settings = definition.get("settings") or {}
-    in_scope = settings.get("in_scope") if isinstance(settings, Mapping) else None
     return LoopSettings(
         loop_id=loop.id,
         name=loop.name,
@@ -96,7 +93,6 @@ def loop_settings(loop: Loop) -> LoopSettings:
         level=level,
         must_have=tuple(str(m) for m in must_have),
         hiring_bar=bar,
-        in_scope=tuple(str(c) for c in in_scope) if isinstance(in_scope, list) else None,
     )
 
 
@@ -187,7 +183,6 @@ def compute_verdict(
         settings.hiring_bar,
         scorecard_inputs(cards),
         expected_count(session, application_id),
-        settings.in_scope,
     )
 
 
@@ -451,7 +446,8 @@ def job_comparison(
         ).all()
     )
 
-    resolved = resolve_scope(framework, settings.level, settings.must_have, settings.in_scope)
+    # The scope is the framework's competencies at the loop's level (loops do not narrow it).
+    resolved = resolve_scope(framework, settings.level, settings.must_have, None)
     rows: list[CandidateRow] = []
     job_name: str | None = None
     for app_id, name, external_id, status, stage, app_job_name in apps:
@@ -464,7 +460,6 @@ def job_comparison(
             counts.get(app_id, {}),
             int(submitted.get(app_id, 0)),
             int(expected.get(app_id, 0)),
-            settings.in_scope,
             resolved=resolved,
         )
         rows.append(

@@ -329,7 +329,7 @@ def autosave(token: str) -> Response:
         assignment = assignment_for_link(session, token)
     except LinkRejected as exc:
         status = LINK_ERROR_STATUS.get(exc.reason, 401)
-        raise ApiError(status, exc.message) from None
+        raise ApiError(status, exc.message, code=exc.code) from None
     ctx = load_context(session, assignment, registry().get)
     own = scorecard_for(session, assignment.id)
     if own is not None and own.status == "submitted":

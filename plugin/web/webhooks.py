@@ -6,10 +6,10 @@ exactly what the vendor signs (401, nothing stored, when it fails); parse and no
 not handle with 200 without storing them; otherwise store and handle the delivery through
 the inbox and answer 200 — also for a duplicate, which has no second effect.
 
-``HIRELOOP_WEBHOOK_HANDLING`` says when a stored delivery is handled: ``background``
-(default: this process's inbox thread, right after the commit; the 200 does not wait),
-``inline`` (in the request, after the commit, before the 200) or ``worker`` (only by
-``hireloop worker``). The delivery is committed before the 200 in every mode.
+``HIRELOOP_WEBHOOK_HANDLING`` says who handles a stored delivery: ``worker`` (default:
+``hireloop worker``, which picks it up within ``HIRELOOP_INBOX_POLL_SECONDS``; the 200 does
+not wait) or ``inline`` (the request, after the commit, before the 200). The delivery is
+committed before the 200 in both modes.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from plugin.config import secrets_setting
 from plugin.db import get_session
 from plugin.errors import error_response
 from plugin.services import inbox
+from plugin.services.reread import completer
 from webhooks.events import UNSTORED_KINDS
 from webhooks.normalise import MalformedPayload, envelope, normalise, parse_body
 from webhooks.verify import SignatureError, verify_ashby, verify_greenhouse, verify_lever
@@ -87,20 +88,17 @@ def receive(provider: str) -> Response | tuple[Response, int]:
         return jsonify(
             {"status": "ignored" if event.kind != "ping" else "ok", "event": env.event_type}
         )
-    mode = current_app.config.get("WEBHOOK_HANDLING") or "background"
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if mode == "background":
-        inbox.dispatcher(app).arrived()
     session = get_session()
     delivery_id = inbox.store(session, env, body, headers)
     if delivery_id is None:
         return jsonify({"status": "duplicate", "delivery": None, "event": env.event_type})
-    # Committed: from here on the delivery cannot be lost. Handle it right after.
+    # Committed: from here on the delivery cannot be lost.
     status = "accepted"
-    if mode == "inline":
-        status = inbox.handle_delivery(session, delivery_id, event=event)
-    elif mode == "background":
-        inbox.dispatcher(app).submit(delivery_id)
+    if current_app.config["WEBHOOK_HANDLING"] == "inline":
+        completed = inbox.prepare(provider, event, completer(current_app.config))
+        status = inbox.handle_delivery(session, delivery_id, event=completed)
+        if status == "skipped":  # the worker took it first: handled, or being handled
+            status = "accepted"
     return jsonify({"status": status, "delivery": delivery_id, "event": env.event_type})
 
 

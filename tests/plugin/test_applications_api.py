@@ -97,6 +97,21 @@ def test_job_scoped_tokens_see_only_their_job(client: FlaskClient, db: Session, 
     assert len(client.get("/api/applications", headers=mine).get_json()["applications"]) == 1
 
 
+def test_only_recruiters_and_admins_see_the_interviewers_links(
+    client: FlaskClient, db: Session, auth: Auth
+) -> None:
+    """A link lets its holder write that interviewer's scorecard."""
+    add_loop(db)
+    deliver(client)
+    application_id = db.query(Application).one().id
+    db.rollback()
+    url = f"/api/applications/{application_id}/assignments"
+    for role, sees in (("hiring_manager", False), ("recruiter", True), ("admin", True)):
+        listed = client.get(url, headers=auth(role, "3485")).get_json()["assignments"]
+        assert listed and all((a["token"] is not None) is sees for a in listed), role
+        assert all((a["url"] is not None) is sees for a in listed), role
+
+
 def test_errors_use_the_contract_shape(client: FlaskClient, auth: Auth) -> None:
     assert client.get("/api/applications").status_code == 401
     missing = client.get("/api/applications/12345", headers=auth())

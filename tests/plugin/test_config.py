@@ -42,6 +42,9 @@ def test_defaults_to_sqlite_in_the_instance_folder(tmp_path: Path) -> None:
         ({"SMTP_HOST": "mail.example.com", "PUBLIC_URL": None}, "HIRELOOP_PUBLIC_URL"),
         ({"SMTP_HOST": "mail.example.com"}, "HIRELOOP_SMTP_FROM"),
         ({"LINK_MAX_AGE_DAYS": "soon"}, "HIRELOOP_LINK_MAX_AGE_DAYS"),
+        ({"INBOX_POLL_SECONDS": "0"}, "HIRELOOP_INBOX_POLL_SECONDS"),
+        ({"WORKER_NICE": "-5"}, "HIRELOOP_WORKER_NICE must be a whole number from 0 to 19"),
+        ({"WEBHOOK_HANDLING": "background"}, "HIRELOOP_WEBHOOK_HANDLING must be one of worker"),
     ],
 )
 def test_missing_settings_fail_at_start_naming_the_variable(

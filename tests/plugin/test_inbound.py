@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -157,6 +159,54 @@ def test_greenhouse_interview_deleted_verbatim_cancels_unsubmitted_assignments(
     assert ("assignment_cancelled", (first.id, "2622")) in hook_calls
 
 
+def test_greenhouse_interview_deleted_prefers_the_scheduled_interview_over_a_job_interview(
+    inbound_app: Flask, db: Session
+) -> None:
+    """The same number as a scheduled interview and as a job interview (two id spaces)."""
+    add_loop(
+        db,
+        stages=[
+            {
+                "name": "Assessment",
+                "ats_stage_id": "71416",
+                "interviews": [
+                    {
+                        "name": "Assessment",
+                        "ats_interview_id": "31087450",
+                        "format": "product-sense",
+                        "competencies": ["user-experience-design"],
+                    },
+                    {
+                        "name": "Spec writing",
+                        "format": "spec-writing",
+                        "competencies": ["functional-specification"],
+                    },
+                ],
+            }
+        ],
+    )
+    post_gh(inbound_app, GH_STAGE)
+    app = application(db, "greenhouse", "265277")
+    assert app is not None
+    job_interview, scheduled = assignments(db, app.id)
+    assert job_interview.interview_key == "31087450"
+    db.execute(
+        update(Assignment)
+        .where(Assignment.id == scheduled.id)
+        .values(scheduled_interview_id="31087450")
+    )
+    db.commit()
+    post_gh(inbound_app, payload_bytes("greenhouse/interview_deleted.json"), event_id="evt-del-1")
+    job_interview, scheduled = assignments(db, app.id)
+    assert (job_interview.status, scheduled.status) == ("pending", "cancelled")
+
+    # An id no assignment knows as its scheduled interview: the job's interview was deleted.
+    db.execute(update(Assignment).values(scheduled_interview_id=None))
+    db.commit()
+    post_gh(inbound_app, payload_bytes("greenhouse/interview_deleted.json"), event_id="evt-del-2")
+    assert [a.status for a in assignments(db, app.id)] == ["cancelled", "cancelled"]
+
+
 # ------------------------------------------------------------------ verification
 
 
@@ -306,6 +356,18 @@ def test_interviewers_arriving_later_fill_the_waiting_assignment(
     ]
     assert rows[0].id == waiting[0].id  # the waiting assignment was filled in, not replaced
     assert ("assignment_created", (rows[0].id, "2622")) in hook_calls
+    # A link issued while it waited is not Carl's link.
+    assert rows[0].link_version == waiting[0].link_version + 1
+    with inbound_app.app_context():
+        from plugin.db import get_session
+        from plugin.links import make_link_token
+        from plugin.services.scorecards import LinkRejected, assignment_for_link
+
+        old_link = make_link_token(waiting[0].id, waiting[0].link_version)
+        with pytest.raises(LinkRejected):
+            assignment_for_link(get_session(), old_link)
+        new_link = make_link_token(rows[0].id, rows[0].link_version)
+        assert assignment_for_link(get_session(), new_link).interviewer_key == "2622"
 
 
 def test_hire_and_reject_close_the_application_and_unreject_reopens(
@@ -494,8 +556,16 @@ def test_a_delivery_that_keeps_failing_is_dead_but_kept_and_replayable(
     with inbound_app.app_context():
         from plugin.db import get_session
 
-        for _ in range(inbox.MAX_ATTEMPTS):
-            inbox.handle_delivery(get_session(), row.id)
+        for _ in range(inbox.MAX_ATTEMPTS - 1):  # the request made the first attempt
+            # Not again before its backoff is over:
+            assert inbox.handle_delivery(get_session(), row.id) == "skipped"
+            db.execute(
+                update(WebhookDelivery).values(
+                    next_attempt_at=datetime.now(UTC) - timedelta(seconds=1)
+                )
+            )
+            db.commit()
+            assert inbox.handle_delivery(get_session(), row.id) in ("failed", "dead")
     [row] = deliveries(db)
     assert (
         row.status == "dead" and row.attempts == inbox.MAX_ATTEMPTS and row.next_attempt_at is None
@@ -525,33 +595,51 @@ def test_process_pending_deliveries_accepts_a_session_factory(
     assert inbox.process_pending_deliveries(factory, limit=10) == {"done": 1}
 
 
-@pytest.mark.parametrize("mode", ["background", "worker"])
-def test_default_background_and_worker_modes_commit_first_and_handle_after(
-    make_app: Any, db: Session, mode: str
+def test_default_mode_commits_first_and_leaves_the_handling_to_the_worker(
+    make_app: Any, db: Session
 ) -> None:
-    config = {**INBOUND_CONFIG, "WEBHOOK_HANDLING": mode}
-    if mode == "background":
-        del config["WEBHOOK_HANDLING"]  # the default
+    config = {key: value for key, value in INBOUND_CONFIG.items() if key != "WEBHOOK_HANDLING"}
     app = make_app(**config)
+    assert app.config["WEBHOOK_HANDLING"] == "worker"
     add_loop(db)
     response = post_gh(app, GH_STAGE)
     assert response.status_code == 200
     assert response.get_json()["status"] == "accepted"
     assert count(db, WebhookDelivery) == 1  # committed before the 200
-    if mode == "background":
-        assert inbox.dispatcher(app).drain(timeout=30)
-    else:
-        assert application(db, "greenhouse", "265277") is None
-        db.execute(
-            update(WebhookDelivery).values(received_at=datetime.now(UTC) - timedelta(minutes=1))
-        )
-        db.commit()
-        assert inbox.process_pending_deliveries(app) == {"done": 1}
+    assert application(db, "greenhouse", "265277") is None  # not handled in the request
+    assert inbox.process_pending_deliveries(app) == {"done": 1}  # due at once, no grace
     [row] = deliveries(db)
     assert (row.status, row.attempts) == ("done", 1)
     found = application(db, "greenhouse", "265277")
     assert found is not None and len(assignments(db, found.id)) == 2
     assert post_gh(app, GH_STAGE).get_json()["status"] == "duplicate"
+    assert inbox.process_pending_deliveries(app) == {}
+
+
+def test_an_idle_worker_handles_a_new_delivery_without_waiting_for_its_next_pass(
+    make_app: Any, db: Session
+) -> None:
+    from plugin.worker import Worker, WorkerSettings
+
+    config = {key: value for key, value in INBOUND_CONFIG.items() if key != "WEBHOOK_HANDLING"}
+    app = make_app(**config)
+    add_loop(db)
+    worker = Worker(app, settings=WorkerSettings(poll_seconds=600, inbox_poll_seconds=0.02))
+    thread = threading.Thread(target=worker.run, daemon=True)
+    thread.start()
+    try:
+        time.sleep(0.3)  # the first pass is over: the worker is idle until its next one
+        assert post_gh(app, GH_STAGE).get_json()["status"] == "accepted"
+        deadline = time.monotonic() + 30
+        while application(db, "greenhouse", "265277") is None and time.monotonic() < deadline:
+            db.rollback()
+            time.sleep(0.02)
+    finally:
+        worker.stop()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
+    [row] = deliveries(db)
+    assert row.status == "done"  # long before the 600 s pass would have come round
 
 
 # ------------------------------------------------------------------ Lever
@@ -768,3 +856,83 @@ def test_inbox_cli_list_and_replay(
     assert again.exit_code == 0 and f"{delivery_id}: done" in again.output
     assert count(db, Application) == 1
     assert invoke("inbox", "replay").exit_code != 0
+
+
+# ------------------------------------------------------------------ the worker's claims
+
+
+def worker_app(make_app: Any) -> Flask:
+    config = {key: value for key, value in INBOUND_CONFIG.items() if key != "WEBHOOK_HANDLING"}
+    return make_app(**config)
+
+
+def store_deliveries(app: Flask, count: int) -> None:
+    for n in range(count):
+        body = gh_variant(application_id=900_000 + n)
+        assert post_gh(app, body, event_id=f"claim-{n}").get_json()["status"] == "accepted"
+
+
+def test_deliveries_another_worker_claimed_are_left_alone_until_the_claim_lapses(
+    make_app: Any, db: Session
+) -> None:
+    app = worker_app(make_app)
+    add_loop(db)
+    store_deliveries(app, 3)
+    prepared: list[str] = []
+
+    def counting(event: Any) -> Any:
+        prepared.append(event.vendor_event)
+        return event
+
+    with app.app_context():
+        from plugin.db import get_session
+
+        assert len(inbox.claim_due(get_session(), 10)) == 3  # worker A, preparing
+        assert not inbox.any_due(get_session())  # worker B sees nothing to do
+    assert inbox.process_pending_deliveries(app, complete=counting) == {}
+    assert prepared == []  # and asks no ATS about A's deliveries
+    db.execute(
+        update(WebhookDelivery).values(claimed_until=datetime.now(UTC) - timedelta(seconds=1))
+    )
+    db.commit()  # A died: its claim lapsed
+    assert inbox.process_pending_deliveries(app, complete=counting) == {"done": 3}
+    assert len(prepared) == 3
+    assert [row.claimed_until for row in deliveries(db)] == [None, None, None]
+
+
+def test_with_inline_handling_the_worker_leaves_fresh_deliveries_to_their_request(
+    make_app: Any, db: Session
+) -> None:
+    app = worker_app(make_app)  # stores only: as if the inline request had not finished yet
+    add_loop(db)
+    store_deliveries(app, 1)
+    grace = inbox.pending_grace({"WEBHOOK_HANDLING": "inline"})
+    assert grace > 0 and inbox.pending_grace(app.config) == 0
+    assert inbox.process_pending_deliveries(app, grace=grace) == {}
+    db.execute(
+        update(WebhookDelivery).values(received_at=datetime.now(UTC) - timedelta(seconds=grace))
+    )
+    db.commit()
+    assert inbox.process_pending_deliveries(app, grace=grace) == {"done": 1}
+
+
+def test_a_batch_that_fails_as_a_whole_is_handled_one_delivery_at_a_time(
+    make_app: Any, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = worker_app(make_app)
+    add_loop(db)
+    store_deliveries(app, 3)
+    original = inbox.handle_delivery
+    second = deliveries(db)[1].id
+
+    def breaks_the_batch(session: Session, delivery_id: int, **kwargs: Any) -> str:
+        if delivery_id == second and kwargs.get("commit") is False:
+            raise RuntimeError("the batch's transaction broke")
+        return original(session, delivery_id, **kwargs)
+
+    monkeypatch.setattr(inbox, "handle_delivery", breaks_the_batch)
+    with app.app_context():
+        from plugin.db import get_session
+
+        assert inbox.process_due(get_session(), batch=3) == {"done": 3}
+    assert [row.status for row in deliveries(db)] == ["done", "done", "done"]

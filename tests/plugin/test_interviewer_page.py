@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from plugin.models import Scorecard, ScorecardRevision
+from plugin.models import Assignment, Scorecard, ScorecardRevision
 from tests.plugin.scorecard_helpers import (
     EVIDENCE,
     INTERVIEWERS,
@@ -508,3 +508,20 @@ def test_a_cancelled_interview_shows_the_draft_read_only(
     response = client.post(f"/i/{token}", data=complete_form(csrf))
     assert response.status_code == 409
     assert "cancelled" in response.get_data(as_text=True)
+
+
+def test_autosave_on_a_revoked_link_answers_with_the_apis_code(
+    app: Flask, client: FlaskClient, db: Session
+) -> None:
+    from plugin.services.scorecards import revoke_links
+
+    arranged = arrange(app, db)
+    token = arranged.tokens[0]
+    _, csrf = open_page(client, token)
+    revoke_links(db, db.get(Assignment, arranged.assignments[0].id))  # type: ignore[arg-type]
+    db.commit()
+    response = client.post(f"/i/{token}/draft", data={"notes": "x"}, headers={"X-CSRF-Token": csrf})
+    assert response.status_code == 410
+    assert response.get_json()["error"]["code"] == "link_revoked"
+    api = client.get("/api/scorecard", headers=bearer(token))
+    assert api.get_json()["error"]["code"] == "link_revoked"

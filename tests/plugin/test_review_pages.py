@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -170,33 +171,31 @@ def test_job_page_compares_sorts_and_pages(
         "/review/jobs/greenhouse/3485?per_page=2",
     )
 
-    def names() -> list[str]:
-        return page.locator("table#compare tbody th a").all_inner_texts()
-
-    assert names() == ["Amy Strong", "Zed Split"]
+    # Each click loads a new page: the assertions retry until it has (expect), since a
+    # locator read right after a click may still see the old page, or none.
+    names = page.locator("table#compare tbody th a")
+    rows = page.locator("table#compare tbody tr")
+    expect(names).to_have_text(["Amy Strong", "Zed Split"])
     header = page.locator("table#compare thead th", has_text="Recommendation")
-    assert header.get_attribute("aria-sort") == "ascending"
-    first_row = page.locator("table#compare tbody tr").first
-    assert "Strong yes" in first_row.inner_text()
-    assert "Page 1 of 2" in page.locator("nav.pager").inner_text()
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    expect(rows.first).to_contain_text("Strong yes")
+    expect(page.locator("nav.pager")).to_contain_text("Page 1 of 2")
     page.click("nav.pager a[rel=next]")
-    assert names() == ["Bob Weak"]
-    assert "Definitely not" in page.locator("table#compare tbody tr").first.inner_text()
+    expect(names).to_have_text(["Bob Weak"])
+    expect(rows.first).to_contain_text("Definitely not")
 
     page.click("table#compare thead th a:has-text('Candidate')")
-    assert names() == ["Amy Strong", "Bob Weak"]
+    expect(names).to_have_text(["Amy Strong", "Bob Weak"])
     page.click("table#compare thead th a:has-text('Candidate')")
-    assert names() == ["Zed Split", "Bob Weak"]
-    assert (
-        page.locator("table#compare thead th", has_text="Candidate").get_attribute("aria-sort")
-        == "descending"
-    )
+    expect(names).to_have_text(["Zed Split", "Bob Weak"])
+    candidate = page.locator("table#compare thead th", has_text="Candidate")
+    expect(candidate).to_have_attribute("aria-sort", "descending")
     # Each competency cell says its verdict in words as well as colour.
     spec_header = page.locator("table#compare thead th", has_text="Functional Specification")
-    assert spec_header.count() == 1
-    assert "Split" in page.locator("table#compare tbody tr").first.inner_text()
+    expect(spec_header).to_have_count(1)
+    expect(rows.first).to_contain_text("Split")
     page.click("table#compare tbody th a:has-text('Zed Split')")
-    assert page.locator("h1").inner_text() == "Zed Split"
+    expect(page.locator("h1")).to_have_text("Zed Split")
 
 
 @pytest.mark.browser

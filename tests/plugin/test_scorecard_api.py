@@ -379,3 +379,29 @@ def test_openapi_documents_the_scorecard(client: FlaskClient) -> None:
     assert {"get", "put"} <= set(operations)
     assert "/api/assignments/{assignment_id}/revoke-link" in spec["paths"]
     assert "/api/assignments/{assignment_id}/link" in spec["paths"]
+
+
+def test_an_empty_or_non_json_put_is_refused_and_the_draft_is_kept(
+    app: Flask, client: FlaskClient, db: Session
+) -> None:
+    arranged = arrange(app, db)
+    headers = bearer(arranged.tokens[1])
+    draft = {"ratings": {SPEC: {"rating": "on_track", "evidence": "half-written"}}}
+    assert client.put("/api/scorecard", headers=headers, json=draft).status_code == 200
+    for extra in ({}, {"data": "ratings=x", "content_type": "text/plain"}):
+        error = assert_error(client.put("/api/scorecard", headers=headers, **extra), 422)
+        assert "ratings" in error["fields"]
+    kept = client.get("/api/scorecard", headers=headers).get_json()
+    assert kept["ratings"] == {SPEC: {"rating": "on_track", "evidence": "half-written"}}
+
+
+def test_a_nul_character_is_refused_naming_the_field(
+    app: Flask, client: FlaskClient, db: Session
+) -> None:
+    arranged = arrange(app, db)
+    body = {"ratings": {SPEC: {"rating": "on_track", "evidence": "a\u0000b"}}, "notes": "x\u0000"}
+    error = assert_error(
+        client.put("/api/scorecard", headers=bearer(arranged.tokens[1]), json=body), 422
+    )
+    assert {f"ratings.{SPEC}.evidence", "notes"} <= set(error["fields"])
+    assert stored(db) == 0

@@ -391,3 +391,62 @@ def test_links_are_bound_revocable_and_expire(
         with pytest.raises(LinkRejected) as caught:
             service.assignment_for_link(db, fresh)
         assert caught.value.reason == "expired"
+
+
+def test_a_draft_saved_after_a_submit_elsewhere_cannot_overwrite_it(
+    app: Flask, db: Session
+) -> None:
+    """An autosave that read the scorecard before another tab submitted it."""
+    from plugin.db import state
+
+    arranged = arrange(app, db)
+    cids = list(context(db, arranged.assignments[1]).competency_ids)
+    save(db, arranged, 1, complete(cids, submit=False, notes="first draft"))
+    with app.app_context():
+        late = state().sessions()
+        late_ctx = context(late, arranged.assignments[1])
+        stale = service.scorecard_for(late, arranged.assignments[1].id)
+        assert stale is not None and stale.status == "draft"
+        late.commit()  # the autosave's read is over; its copy of the scorecard stays
+        save(db, arranged, 1, complete(cids, notes="submitted"))  # the other tab submits
+        with pytest.raises(ScorecardError) as refused:
+            service.save_scorecard(late, late_ctx, complete(cids, submit=False, notes="late"))
+        late.rollback()
+        late.close()
+    assert refused.value.status == 409
+    db.expire_all()
+    card = db.scalar(select(Scorecard))
+    assert card is not None and (card.status, card.notes) == ("submitted", "submitted")
+
+
+def test_an_amendment_after_the_loop_changed_keeps_ratings_it_no_longer_asks_for(
+    app: Flask, db: Session
+) -> None:
+    import copy
+
+    from plugin.models import Loop
+
+    arranged = arrange(app, db)
+    cids = arranged.competencies(0)
+    save(db, arranged, 0, complete(cids))
+    loop = db.get(Loop, arranged.application.loop_id)
+    assert loop is not None
+    document = copy.deepcopy(loop.definition)
+    for stage in document["stages"]:
+        for interview in stage["interviews"]:
+            if set(cids) <= set(interview["competencies"]):
+                interview["competencies"].remove(cids[1])
+    loop.definition = document
+    db.commit()
+    assert context(db, arranged.assignments[0]).competency_ids == (cids[0],)
+
+    same = complete([cids[0]], reason="nothing new")
+    assert save(db, arranged, 0, same).action == "unchanged"
+    changed = complete(
+        [cids[0]], ratings={cids[0]: RatingInput("outperforming", EVIDENCE)}, reason="re-read"
+    )
+    assert save(db, arranged, 0, changed).action == "amended"
+    card = db.scalar(select(Scorecard))
+    assert card is not None
+    ratings = {r.competency_id: r.rating for r in card.ratings}
+    assert ratings == {cids[0]: "outperforming", cids[1]: "on_track"}

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -95,6 +96,25 @@ def drain(app: Flask, settings: WorkerSettings = FAST, worker_id: str = "w1") ->
     worker = Worker(app, worker_id=worker_id, settings=settings)
     worker.run(once=True)
     return worker
+
+
+def test_a_backlog_of_jobs_does_not_keep_the_inbox_waiting(
+    app: Flask, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(30):
+        add(db, "t-ok", f"backlog-{n}")
+    worker = Worker(app, worker_id="w1", settings=FAST)
+    monkeypatch.setattr(worker, "outbox_slice_seconds", 0.0)  # one job per pass
+    inbox_visits: list[int] = []  # jobs done at each look at the inbox
+
+    def look_at_inbox() -> int:
+        inbox_visits.append(len(calls))
+        return 0
+
+    monkeypatch.setattr(worker, "process_inbox", look_at_inbox)
+    worker.run(once=True)
+    assert len(calls) == 30  # every job done in the end
+    assert [n for n in inbox_visits if 0 < n < 30]  # and the inbox seen in between
 
 
 def test_enqueue_is_idempotent_by_key(db: Session) -> None:
@@ -275,9 +295,21 @@ def test_cli_outbox_list_and_retry(app: Flask, db: Session) -> None:
     assert refused.exit_code == 1 and "not retried" in refused.output
 
 
-def test_cli_worker_once(app: Flask, db: Session) -> None:
+@pytest.mark.parametrize(("setting", "niced"), [(None, [10]), ("0", [])])
+def test_cli_worker_once(
+    app: Flask,
+    db: Session,
+    monkeypatch: pytest.MonkeyPatch,
+    setting: str | None,
+    niced: list[int],
+) -> None:
+    calls: list[int] = []
+    monkeypatch.setattr(os, "nice", calls.append)  # not this test process's own priority
     add(db, "t-ok", "k12")
     env = {"HIRELOOP_DATABASE_URL": app.config["DATABASE_URL"], "HIRELOOP_SECRET_KEY": "x"}
+    if setting is not None:
+        env["HIRELOOP_WORKER_NICE"] = setting
     result = CliRunner().invoke(main, ["worker", "--once", "--id", "cli"], env=env)
     assert result.exit_code == 0, result.output
     assert db.scalar(select(OutboxJob.status).where(OutboxJob.key == "k12")) == "done"
+    assert calls == niced  # the worker takes the CPU after the web processes

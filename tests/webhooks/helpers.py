@@ -21,7 +21,7 @@ INBOUND_CONFIG = {
     "LEVER_SIGNATURE_TOKEN": LEVER_TOKEN,
     "ASHBY_WEBHOOK_SECRET": ASHBY_SECRET,
     # Handle in the request so a test sees the effects when the 200 arrives; the default
-    # (the process's inbox thread) has its own test.
+    # (the worker handles) has its own tests.
     "WEBHOOK_HANDLING": "inline",
 }
 

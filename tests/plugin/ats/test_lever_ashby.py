@@ -248,3 +248,70 @@ def test_ashby_errors(ashby: AshbyClient) -> None:
 
 def test_not_found_is_not_retryable() -> None:
     assert not AtsNotFound("x", 404).retryable
+
+
+@responses.activate
+def test_lever_opportunity_gives_the_posting_stage_and_contact(lever: LeverClient) -> None:
+    responses.get(
+        f"{LEVER}/opportunities/opp-1",
+        match=[matchers.query_param_matcher({"expand": ["applications", "stage"]})],
+        json={
+            "data": {
+                "id": "opp-1",
+                "name": "Kristoff Bjorgman",
+                "contact": "contact-1",
+                "stage": {"id": "stage-onsite", "text": "On-site interview"},
+                "archived": None,
+                "updatedAt": 1431454330072,
+                "applications": [
+                    {"id": "app-1", "type": "posting", "posting": {"id": "post-1", "text": "PM"}}
+                ],
+            }
+        },
+    )
+    found = lever.application("opp-1")
+    assert found is not None
+    assert (found.job_id, found.job_name) == ("post-1", "PM")
+    assert (found.stage_id, found.stage_name) == ("stage-onsite", "On-site interview")
+    assert (found.candidate_id, found.candidate_name, found.status) == (
+        "contact-1",
+        "Kristoff Bjorgman",
+        "active",
+    )
+    assert found.updated_at is not None and found.updated_at.year == 2015
+
+
+@responses.activate
+def test_lever_opportunity_unexpanded_archived_and_gone(lever: LeverClient) -> None:
+    responses.get(
+        f"{LEVER}/opportunities/opp-2",
+        json={
+            "data": {
+                "id": "opp-2",
+                "stage": "stage-x",
+                "archived": {"reason": "reason-id", "archivedAt": 1431454330072},
+                "applications": [{"id": "app-2", "posting": "post-2"}],
+            }
+        },
+    )
+    responses.get(f"{LEVER}/opportunities/opp-3", status=404, json={"code": "NotFound"})
+    responses.get(f"{LEVER}/opportunities/opp-4", json={"data": []})
+    found = lever.application("opp-2")
+    assert found is not None
+    assert (found.job_id, found.stage_id, found.stage_name) == ("post-2", "stage-x", None)
+    assert found.status is None  # archived: hired or not is the reason's own business
+    assert lever.application("opp-3") is None
+    with pytest.raises(AtsResponseError):
+        lever.application("opp-4")
+
+
+@responses.activate
+def test_lever_interviews_carry_their_stage_and_cancellation(lever: LeverClient) -> None:
+    interview = payload("lever/api.interviews.retrieve.response.json")["data"]
+    cancelled = {**interview, "id": "iv-2", "canceledAt": 1431454330072}
+    responses.get(f"{LEVER}/opportunities/opp-1/interviews", json={"data": [interview, cancelled]})
+    first, second = lever.scheduled_interviews("opp-1")
+    assert first.stage_id == "f709f65a-481f-4067-9a0d-934a79da9f8e" and not first.cancelled
+    assert first.interview_id == "7fdd449e-0bb1-4ac8-9b96-9281c1dc2099"
+    assert [u.name for u in first.interviewers] == ["Rachel Green"]
+    assert second.cancelled
