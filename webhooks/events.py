@@ -74,6 +74,9 @@ class ApplicationSnapshot:
     status: str | None = None  # active | hired | rejected | closed
     # None: the payload says nothing about interviews (Lever, Ashby); () : it says "none".
     interviews: tuple[InterviewRef, ...] | None = None
+    # The stage those interviews are of, where the payload says so without saying which
+    # stage the application is in (an Ashby interview schedule); None: ``stage_id``.
+    interviews_stage_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,8 @@ class InboundEvent:
     job_id: str | None = None
     stage_id: str | None = None
     fields: tuple[str, ...] = ()  # candidate.anonymized: which fields the ATS anonymized
-    # The payload is a thin hint (Lever): state should be re-read from the ATS API.
+    # The payload is a thin hint (Lever; Ashby's application events, which name no
+    # interviewers): state should be re-read from the ATS API.
     thin: bool = False
     notes: tuple[str, ...] = field(default=(), compare=False)
 

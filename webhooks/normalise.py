@@ -473,7 +473,9 @@ def _ashby(document: Mapping[str, Any]) -> InboundEvent:
             status=status,
         )
         occurred = _iso_time(app.get("updatedAt"), "data.application.updatedAt")
-        return InboundEvent("ashby", kind, action, occurred, application=snapshot)
+        # Who interviews in the stage is not in the payload: read it where the API is set.
+        thin = kind in (EventKind.APPLICATION_STAGE_CHANGED, EventKind.APPLICATION_UPDATED)
+        return InboundEvent("ashby", kind, action, occurred, application=snapshot, thin=thin)
     if action in ("candidateDelete", "candidateMerge"):
         candidate = _obj(data.get("candidate"), "data.candidate", required=False) or {}
         candidate_id = _opt_id(candidate.get("id"), "data.candidate.id") or _opt_id(
@@ -498,23 +500,55 @@ def _ashby(document: Mapping[str, Any]) -> InboundEvent:
                 merged_into=merged_into,
             )
         return InboundEvent("ashby", EventKind.CANDIDATE_DELETED, action, candidate_id=candidate_id)
-    if action == "interviewScheduleUpdate":
-        schedule = _obj(data.get("interviewSchedule"), "data.interviewSchedule")
-        assert schedule is not None
-        if schedule.get("status") != "Cancelled":
-            return InboundEvent("ashby", EventKind.IGNORED, action)
-        application_id = _opt_id(
-            schedule.get("applicationId"), "data.interviewSchedule.applicationId"
-        )
+    if action in ("interviewScheduleCreate", "interviewScheduleUpdate"):
+        return _ashby_schedule(action, data)
+    return InboundEvent("ashby", EventKind.IGNORED, action)
+
+
+def _ashby_schedule(action: str, data: Mapping[str, Any]) -> InboundEvent:
+    """A cancelled schedule cancels its interviews; any other names the interviewers of
+    its stage's interviews (Ashby's stage changes name none). The schedule's ``updatedAt``
+    is the schedule's time, not the application's, so the interviewers event carries no
+    time: it must not order the application's own events, and it moves nothing but who
+    interviews (and only while the application is in the schedule's stage)."""
+    schedule = _obj(data.get("interviewSchedule"), "data.interviewSchedule")
+    assert schedule is not None
+    path = "data.interviewSchedule"
+    stage_id = _opt_id(schedule.get("interviewStageId"), f"{path}.interviewStageId")
+    if schedule.get("status") == "Cancelled":
+        application_id = _opt_id(schedule.get("applicationId"), f"{path}.applicationId")
         return InboundEvent(
             "ashby",
             EventKind.INTERVIEW_CANCELLED,
             action,
-            _iso_time(schedule.get("updatedAt"), "data.interviewSchedule.updatedAt"),
-            interview_id=_id(schedule.get("id"), "data.interviewSchedule.id"),
+            _iso_time(schedule.get("updatedAt"), f"{path}.updatedAt"),
+            interview_id=_id(schedule.get("id"), f"{path}.id"),
             application_ids=(application_id,) if application_id else (),
-            stage_id=_opt_id(
-                schedule.get("interviewStageId"), "data.interviewSchedule.interviewStageId"
-            ),
+            stage_id=stage_id,
         )
-    return InboundEvent("ashby", EventKind.IGNORED, action)
+    if stage_id is None:
+        raise MalformedPayload(f"{path}.interviewStageId", "is missing")
+    interviewers: dict[str, list[InterviewerRef]] = {}
+    for index, item in enumerate(_list(schedule.get("interviewEvents"), f"{path}.interviewEvents")):
+        item_path = f"{path}.interviewEvents[{index}]"
+        found = _obj(item, item_path)
+        assert found is not None
+        interview_id = _id(found.get("interviewId"), f"{item_path}.interviewId")
+        people = interviewers.setdefault(interview_id, [])
+        user_ids = _list(found.get("interviewerUserIds"), f"{item_path}.interviewerUserIds")
+        for number, user in enumerate(user_ids):
+            user_id = _id(user, f"{item_path}.interviewerUserIds[{number}]")
+            if all(person.id != user_id for person in people):
+                people.append(InterviewerRef(user_id))
+    snapshot = ApplicationSnapshot(
+        external_id=_id(schedule.get("applicationId"), f"{path}.applicationId"),
+        candidate_external_id=_opt_id(data.get("candidateId"), "data.candidateId"),
+        # Ashby's interview events name the interview by id only (the loop's
+        # ``ats_interview_id``).
+        interviews=tuple(
+            InterviewRef(id=interview_id, name="", interviewers=tuple(people))
+            for interview_id, people in interviewers.items()
+        ),
+        interviews_stage_id=stage_id,
+    )
+    return InboundEvent("ashby", EventKind.APPLICATION_UPDATED, action, application=snapshot)

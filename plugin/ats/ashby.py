@@ -1,7 +1,8 @@
 """Ashby: RPC-style ``POST /CATEGORY.method`` calls with the API key as the Basic user name.
 
 ``candidate.createNote`` / ``candidate.listNotes``, ``applicationFeedback.list`` (scorecards),
-``jobInterviewPlan.info`` (stages and interviews), ``interviewSchedule.list``, ``user.info``.
+``jobInterviewPlan.info`` (stages and interviews), ``application.info``,
+``interviewSchedule.list`` (who interviews, per stage), ``user.info``.
 Lists page with ``cursor`` / ``moreDataAvailable`` / ``nextCursor``. Ashby may answer 200 with
 ``success: false``: that is an error too.
 """
@@ -12,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from plugin.ats.base import (
+    AtsApplication,
     AtsAttributeRating,
     AtsInterview,
     AtsNote,
@@ -23,6 +25,7 @@ from plugin.ats.base import (
 from plugin.ats.errors import AtsNotFound, AtsResponseError
 from plugin.ats.http import HttpClient, parse_timestamp
 from plugin.ats.http import as_text as _text
+from webhooks.normalise import ASHBY_STATUSES
 
 # Ashby's overall recommendation values (ValueSelect) on the common scale.
 RECOMMENDATIONS = {
@@ -181,9 +184,39 @@ class AshbyClient:
                         interviewers=tuple(
                             AtsUser(_text(uid), "") for uid in event.get("interviewerUserIds") or []
                         ),
+                        stage_id=_text(schedule.get("interviewStageId")) or None,
+                        cancelled=schedule.get("status") == "Cancelled",
                     )
                 )
         return result
+
+    def application(self, application_id: str) -> AtsApplication | None:
+        """The application as Ashby holds it now (its stage may have moved on since a
+        webhook was sent). None when Ashby no longer has it."""
+        try:
+            answer = self.call("application.info", {"applicationId": application_id})
+        except AtsNotFound:
+            return None
+        item = answer.get("results")
+        if not isinstance(item, Mapping):
+            raise AtsResponseError("application.info: expected {results: {...}}")
+
+        def part(name: str) -> Mapping[str, Any]:
+            found = item.get(name)
+            return found if isinstance(found, Mapping) else {}
+
+        candidate, job, stage = part("candidate"), part("job"), part("currentInterviewStage")
+        return AtsApplication(
+            id=_text(item.get("id")) or application_id,
+            candidate_id=_text(candidate.get("id")) or None,
+            job_id=_text(job.get("id")) or None,
+            stage_id=_text(stage.get("id")) or None,
+            stage_name=_text(stage.get("title")) or None,
+            status=ASHBY_STATUSES.get(_text(item.get("status"))),
+            updated_at=parse_timestamp(item.get("updatedAt")),
+            candidate_name=_text(candidate.get("name")) or None,
+            job_name=_text(job.get("title")) or None,
+        )
 
     def user(self, user_id: str) -> AtsUser | None:
         try:

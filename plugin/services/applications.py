@@ -172,7 +172,8 @@ def upsert_application(session: Session, event: InboundEvent) -> Application:
     )
     if stage is None:
         return application
-    same_stage = snapshot.stage_id is None or snapshot.stage_id == application.current_stage_id
+    interviews_stage = snapshot.interviews_stage_id or snapshot.stage_id
+    same_stage = interviews_stage is None or interviews_stage == application.current_stage_id
     interviews = snapshot.interviews if same_stage else None
     ensure_assignments(session, application, stage, interviews, reopen=entered or reopened)
     return application

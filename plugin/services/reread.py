@@ -3,14 +3,17 @@
 Lever's webhooks say which opportunity moved to which stage and little else: not the
 posting (hireloop's job, which picks the loop), not the candidate's name, not the stage's
 interviews and their interviewers. And Lever's signature covers only ``token`` and
-``triggeredAt``, not the data, so the data is a hint. Such an event (``thin``) is completed
-here from the API, where that ATS's API is configured, before the inbox handles it: outside
-any transaction, so no database lock waits on the ATS. Where the API answers, its stage and
-job win (they are also the newer) and it fills in the names; the event keeps its kind, time,
-status (an archived opportunity does not say whether it was hired) and the candidate id it
-was sent with (deletions are matched by it). An API error is the handling's
-error: the delivery is retried later, not handled half-informed. Without API credentials the
-event is handled as it came.
+``triggeredAt``, not the data, so the data is a hint. Ashby's stage changes carry the
+application but not who interviews in its new stage (its interview schedules do, when they
+are made; an application may already have one when its stage change is handled). Such an
+event (``thin``) is completed here from the API, where that ATS's API is configured, before
+the inbox handles it: outside any transaction, so no database lock waits on the ATS. Where
+the API answers, its stage and job win (they are also the newer) and it fills in the names
+and the interviewers of the stage; the event keeps its kind, time, status (an archived
+opportunity does not say whether it was hired) and the candidate id it was sent with
+(deletions are matched by it). An API error is the handling's error: the delivery is
+retried later, not handled half-informed. Without API credentials the event is handled as
+it came.
 """
 
 from __future__ import annotations
@@ -41,10 +44,9 @@ def completer(config: Mapping[str, Any]) -> Complete:
 
 def complete_from(client: AtsClient, event: InboundEvent) -> InboundEvent:
     snapshot = event.application
-    read = getattr(client, "application", None)
-    if snapshot is None or read is None:
+    if snapshot is None:
         return event
-    found = read(snapshot.external_id)
+    found = client.application(snapshot.external_id)
     if found is None:  # gone from the ATS: the payload is all there is
         return event
     stage_id = found.stage_id or snapshot.stage_id

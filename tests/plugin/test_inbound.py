@@ -34,6 +34,7 @@ from tests.webhooks.helpers import (
     ashby_application,
     ashby_delivery_from_documented,
     ashby_headers,
+    ashby_interview_schedule,
     greenhouse_headers,
     lever_body,
     now_ms,
@@ -823,6 +824,75 @@ def test_ashby_stage_change_creates_waiting_assignments_and_dedupes_per_action(
     ping = b'{"action": "ping", "data": {"webhookActionType": "ping"}}'
     assert client.post("/webhooks/ashby", data=ping, headers=ashby_headers(ping)).status_code == 200
     assert count(db, WebhookDelivery) == 3
+
+
+def test_an_ashby_interview_schedule_gives_the_waiting_assignments_their_interviewers(
+    inbound_app: Flask, db: Session, hook_calls: list[tuple[str, Any]]
+) -> None:
+    interviews = [
+        {
+            "name": "Analytics case",
+            "ats_interview_id": "iv-analytics",
+            "format": "analytics-case",
+            "competencies": ["fluency-with-data"],
+        },
+        {
+            "name": "Spec writing",
+            "ats_interview_id": "iv-spec",
+            "format": "spec-writing",
+            "competencies": ["functional-specification"],
+        },
+    ]
+    add_loop(
+        db,
+        ats="ashby",
+        job_id="job-ashby-1",
+        stages=[{"name": "Onsite", "ats_stage_id": "stage-onsite", "interviews": interviews}],
+    )
+    client = inbound_app.test_client()
+
+    def post(action: str, data: dict[str, Any], action_id: str) -> Any:
+        body = json.dumps({"action": action, "webhookActionId": action_id, "data": data}).encode()
+        response = client.post("/webhooks/ashby", data=body, headers=ashby_headers(body))
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    post("candidateStageChange", {"application": ashby_application()}, "stage-1")
+    app = application(db, "ashby", "8d1a5a3e-2a7b-4c2e-9a43-1b2c3d4e5f60")
+    assert app is not None
+    stage_time = app.source_updated_at
+    waiting = assignments(db, app.id)
+    assert [(a.interview_key, a.interviewer_key) for a in waiting] == [
+        ("iv-analytics", ""),
+        ("iv-spec", ""),
+    ]
+
+    # A schedule of another stage names nobody here.
+    other = ashby_interview_schedule(stage_id="stage-screen", events=(("iv-analytics", ("u-7",)),))
+    post("interviewScheduleCreate", {"interviewSchedule": other}, "schedule-0")
+    assert [a.interviewer_key for a in assignments(db, app.id)] == ["", ""]
+
+    schedule = ashby_interview_schedule(events=(("iv-analytics", ("user-1", "user-2")),))
+    answer = post("interviewScheduleCreate", {"interviewSchedule": schedule}, "schedule-1")
+    assert answer["status"] == "done"
+    rows = assignments(db, app.id)
+    assert [(a.interview_key, a.interviewer_key, a.link_version) for a in rows] == [
+        ("iv-analytics", "user-1", 2),  # the waiting slot, with a new link version
+        ("iv-spec", "", 1),  # not in the schedule: still waiting
+        ("iv-analytics", "user-2", 1),
+    ]
+    assert [c for c in hook_calls if c[0] == "assignment_created"] == [
+        ("assignment_created", (rows[0].id, "user-1")),
+        ("assignment_created", (rows[2].id, "user-2")),
+    ]
+    # The schedule's own time orders nothing: the application is as the stage change left it.
+    app = application(db, "ashby", app.external_id)
+    assert app is not None
+    assert (app.current_stage_id, app.source_updated_at) == ("stage-onsite", stage_time)
+
+    # The same interviewers again (an update of the schedule): no second assignment.
+    post("interviewScheduleUpdate", {"interviewSchedule": schedule}, "schedule-2")
+    assert len(assignments(db, app.id)) == 3
 
 
 # ------------------------------------------------------------------ CLI

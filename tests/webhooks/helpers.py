@@ -129,6 +129,39 @@ def ashby_application(
     }
 
 
+def ashby_interview_schedule(
+    *,
+    application_id: str = "8d1a5a3e-2a7b-4c2e-9a43-1b2c3d4e5f60",
+    stage_id: str = "stage-onsite",
+    status: str = "Scheduled",
+    events: tuple[tuple[str, tuple[str, ...]], ...] = (("iv-analytics", ("user-1", "user-2")),),
+) -> dict[str, Any]:
+    """An interview schedule as Ashby's webhook schema describes it; ``events``: per
+    interview event, the interview id and the interviewers' user ids."""
+    return {
+        "id": "sched-1",
+        "status": status,
+        "applicationId": application_id,
+        "interviewStageId": stage_id,
+        "scheduledBy": {"id": "user-9"},
+        "createdAt": "2026-03-02T11:00:00.000Z",
+        "updatedAt": "2026-03-02T11:05:00.000Z",
+        "interviewEvents": [
+            {
+                "id": f"event-{number}",
+                "interviewId": interview_id,
+                "interviewScheduleId": "sched-1",
+                "interviewerUserIds": list(user_ids),
+                "createdAt": "2026-03-02T11:00:00.000Z",
+                "startTime": "2026-03-05T15:00:00.000Z",
+                "endTime": "2026-03-05T16:00:00.000Z",
+                "hasSubmittedFeedback": False,
+            }
+            for number, (interview_id, user_ids) in enumerate(events)
+        ],
+    }
+
+
 def ashby_delivery_from_documented(data: dict[str, Any]) -> bytes:
     """Ashby's documented common payload with its ``{...}`` placeholder filled in."""
     raw = payload_bytes("ashby/common-payload-data.candidateStageChange.as-documented.json")

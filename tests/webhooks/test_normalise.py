@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
-from tests.webhooks.helpers import ashby_application, payload_bytes
-from webhooks.events import EventKind
+from tests.webhooks.helpers import ashby_application, ashby_interview_schedule, payload_bytes
+from webhooks.events import EventKind, InterviewerRef, InterviewRef
 from webhooks.normalise import MalformedPayload, envelope, normalise, parse_body
 
 
@@ -244,3 +245,60 @@ def test_ashby_kinds() -> None:
     with pytest.raises(MalformedPayload) as info:
         normalise("ashby", {"action": "candidateStageChange", "data": {}})
     assert info.value.field == "data.application"
+
+
+def test_an_ashby_schedule_names_the_interviewers_of_its_stage_and_carries_no_time() -> None:
+    schedule = ashby_interview_schedule(
+        events=(
+            ("iv-analytics", ("user-1", "user-2")),
+            ("iv-analytics", ("user-2", "user-3")),  # a panel split over two events
+            ("iv-spec", ()),
+        )
+    )
+    for action in ("interviewScheduleCreate", "interviewScheduleUpdate"):
+        document = {"action": action, "data": {"interviewSchedule": schedule, "candidateId": "c1"}}
+        event = normalise("ashby", document)
+        assert (event.kind, event.occurred_at) == (EventKind.APPLICATION_UPDATED, None)
+        snapshot = event.application
+        assert snapshot is not None
+        assert (snapshot.external_id, snapshot.candidate_external_id) == (
+            "8d1a5a3e-2a7b-4c2e-9a43-1b2c3d4e5f60",
+            "c1",
+        )
+        # Silent on the application's own stage and status: only who interviews, and where.
+        assert (snapshot.stage_id, snapshot.status, snapshot.job_id) == (None, None, None)
+        assert snapshot.interviews_stage_id == "stage-onsite"
+        assert snapshot.interviews == (
+            InterviewRef(
+                "iv-analytics",
+                "",
+                (InterviewerRef("user-1"), InterviewerRef("user-2"), InterviewerRef("user-3")),
+            ),
+            InterviewRef("iv-spec", "", ()),
+        )
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"applicationId": None}, "data.interviewSchedule.applicationId"),
+        ({"interviewStageId": None}, "data.interviewSchedule.interviewStageId"),
+        ({"interviewEvents": {}}, "data.interviewSchedule.interviewEvents"),
+        (
+            {"interviewEvents": [{"id": "e"}]},
+            "data.interviewSchedule.interviewEvents[0].interviewId",
+        ),
+        (
+            {"interviewEvents": [{"interviewId": "iv", "interviewerUserIds": [None]}]},
+            "data.interviewSchedule.interviewEvents[0].interviewerUserIds[0]",
+        ),
+    ],
+)
+def test_an_ashby_schedule_without_what_it_needs_names_the_field(
+    change: dict[str, Any], field: str
+) -> None:
+    schedule = {**ashby_interview_schedule(), **change}
+    document = {"action": "interviewScheduleCreate", "data": {"interviewSchedule": schedule}}
+    with pytest.raises(MalformedPayload) as info:
+        normalise("ashby", document)
+    assert info.value.field == field

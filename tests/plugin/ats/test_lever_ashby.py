@@ -11,6 +11,7 @@ from plugin.ats.errors import AtsNotFound, AtsRateLimited, AtsResponseError, Ats
 from plugin.ats.http import HttpClient
 from plugin.ats.lever import LeverClient
 from tests.plugin.ats.conftest import FakeClock, payload
+from tests.webhooks.helpers import ashby_application, ashby_interview_schedule
 
 LEVER = "https://lever.test/v1"
 ASHBY = "https://ashby.test"
@@ -158,6 +159,63 @@ def test_ashby_feedback_pages_with_next_cursor(ashby: AshbyClient) -> None:
     )
     assert "Detailed Feedback: Candidate demonstrated" in card.notes
     assert len(responses.calls) == 2
+
+
+@responses.activate
+def test_ashby_application_as_ashby_holds_it_now(ashby: AshbyClient) -> None:
+    responses.post(
+        f"{ASHBY}/application.info",
+        json={"success": True, "results": ashby_application(stage_id="stage-final")},
+        match=[matchers.json_params_matcher({"applicationId": "app-1"})],
+    )
+    found = ashby.application("app-1")
+    assert found is not None
+    assert (found.id, found.candidate_id, found.candidate_name) == (
+        "8d1a5a3e-2a7b-4c2e-9a43-1b2c3d4e5f60",
+        "cand-ashby-1",
+        "Ada Ashby",
+    )
+    assert (found.job_id, found.job_name, found.stage_id, found.stage_name, found.status) == (
+        "job-ashby-1",
+        "Senior PM",
+        "stage-final",
+        "Onsite",
+        "active",
+    )
+    assert found.updated_at is not None and found.updated_at.year == 2026
+
+
+@responses.activate
+def test_ashby_application_gone_or_garbled(ashby: AshbyClient) -> None:
+    responses.post(
+        f"{ASHBY}/application.info",
+        json={"success": False, "errorInfo": {"code": "application_not_found"}},
+    )
+    assert ashby.application("gone") is None
+    responses.replace(
+        responses.POST, f"{ASHBY}/application.info", json={"success": True, "results": []}
+    )
+    with pytest.raises(AtsResponseError, match=r"application\.info"):
+        ashby.application("odd")
+
+
+@responses.activate
+def test_ashby_scheduled_interviews_with_their_stage_and_interviewers(ashby: AshbyClient) -> None:
+    live = ashby_interview_schedule(events=(("iv-analytics", ("user-1", "user-2")),))
+    cancelled = {**ashby_interview_schedule(stage_id="stage-screen"), "status": "Cancelled"}
+    responses.post(
+        f"{ASHBY}/interviewSchedule.list",
+        json={"success": True, "results": [live, cancelled], "moreDataAvailable": False},
+        match=[matchers.json_params_matcher({"applicationId": "app-1"})],
+    )
+    first, second = ashby.scheduled_interviews("app-1")
+    assert (first.interview_id, first.stage_id, first.cancelled) == (
+        "iv-analytics",
+        "stage-onsite",
+        False,
+    )
+    assert [user.id for user in first.interviewers] == ["user-1", "user-2"]
+    assert (second.stage_id, second.cancelled) == ("stage-screen", True)
 
 
 @responses.activate
