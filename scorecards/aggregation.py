@@ -377,7 +377,13 @@ def aggregate(
     scorecards: Sequence[ScorecardInput],
     expected: int,
     in_scope: Sequence[str] | None = None,
+    *,
+    answered: int | None = None,
 ) -> Verdict:
+    """``expected``: how many scorecards the loop waits for; ``answered``: how many of those
+    are in, where the caller can tell (a submitted scorecard nobody was expected to write,
+    such as an extra one entered in the ATS, adds its ratings but completes nothing);
+    by default every submitted scorecard counts as one of them."""
     points = framework.points
     rank = {p: i for i, p in enumerate(points)}
 
@@ -469,7 +475,8 @@ def aggregate(
         )
 
     shape_points = shape(framework, [v.id for v in verdicts if v.in_scope], values)
-    complete = expected > 0 and len(submitted) >= expected
+    in_count = len(submitted) if answered is None else answered
+    complete = expected > 0 and in_count >= expected
     return Verdict(
         framework=framework.id,
         level=level,
@@ -485,7 +492,7 @@ def aggregate(
         archetype=nearest_archetype(framework, shape_points),
         must_have=tuple(mh),
         rules=clauses,
-        scorecards_submitted=len(submitted),
+        scorecards_submitted=in_count,
         scorecards_expected=expected,
         hiring_bar=hiring_bar,
         unknown_competencies=tuple(unknown),

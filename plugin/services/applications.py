@@ -274,7 +274,9 @@ def ensure_assignments(
                     known.interviewer_name = person.name[:300]
                 continue
             open_slot = by_person.get("")
-            if open_slot is not None and open_slot.status != "cancelled":
+            # Only an untouched slot: a scorecard begun through the waiting slot's link is
+            # someone else's, and must not become this person's (nor show them peers).
+            if open_slot is not None and open_slot.status == "pending":
                 del by_person[""]
                 # A link issued while the slot waited must not become this person's link.
                 open_slot.link_version = (open_slot.link_version or 1) + 1

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from plugin.auth import Principal
@@ -153,15 +153,28 @@ def scorecard_inputs(cards: Sequence[Scorecard]) -> list[ScorecardInput]:
     ]
 
 
-def expected_count(session: Session, application_id: int) -> int:
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(Assignment)
-            .where(Assignment.application_id == application_id, Assignment.status != "cancelled")
+def assignment_counts(
+    session: Session, application_ids: Sequence[int] | Select[Any]
+) -> dict[int, AssignmentCount]:
+    """Per application, the scorecards expected (assignments not cancelled) and how many of
+    them are submitted. Completeness is counted by assignment, not by scorecard: a scorecard
+    from the ATS that answers no assignment must not stand in for one still open."""
+    rows = session.execute(
+        select(
+            Assignment.application_id,
+            func.count(),
+            func.count().filter(Assignment.status == "submitted"),
         )
-        or 0
-    )
+        .where(Assignment.application_id.in_(application_ids), Assignment.status != "cancelled")
+        .group_by(Assignment.application_id)
+    ).all()
+    return {app_id: AssignmentCount(int(n), int(done)) for app_id, n, done in rows}
+
+
+@dataclass(frozen=True)
+class AssignmentCount:
+    expected: int = 0
+    submitted: int = 0
 
 
 def compute_verdict(
@@ -176,13 +189,15 @@ def compute_verdict(
         .options(selectinload(Scorecard.ratings))
         .order_by(Scorecard.id)
     ).all()
+    count = assignment_counts(session, [application_id]).get(application_id, AssignmentCount())
     return aggregate(
         settings.framework,
         settings.level,
         settings.must_have,
         settings.hiring_bar,
         scorecard_inputs(cards),
-        expected_count(session, application_id),
+        count.expected,
+        answered=count.submitted,
     )
 
 
@@ -418,20 +433,7 @@ def job_comparison(
         .group_by(Rating.application_id, Rating.competency_id, Rating.rating)
     ):
         counts.setdefault(app_id, {}).setdefault(competency_id, {})[rating] = n
-    submitted = dict(
-        session.execute(
-            select(Scorecard.application_id, func.count())
-            .where(Scorecard.application_id.in_(job_apps), Scorecard.status == "submitted")
-            .group_by(Scorecard.application_id)
-        ).all()
-    )
-    expected = dict(
-        session.execute(
-            select(Assignment.application_id, func.count())
-            .where(Assignment.application_id.in_(job_apps), Assignment.status != "cancelled")
-            .group_by(Assignment.application_id)
-        ).all()
-    )
+    assigned = assignment_counts(session, job_apps)
     latest = (
         select(VerdictOverride.application_id, func.max(VerdictOverride.id).label("last"))
         .where(VerdictOverride.application_id.in_(job_apps))
@@ -452,14 +454,15 @@ def job_comparison(
     job_name: str | None = None
     for app_id, name, external_id, status, stage, app_job_name in apps:
         job_name = job_name or app_job_name
+        count = assigned.get(app_id, AssignmentCount())
         summary = summarize(
             framework,
             settings.level,
             settings.must_have,
             settings.hiring_bar,
             counts.get(app_id, {}),
-            int(submitted.get(app_id, 0)),
-            int(expected.get(app_id, 0)),
+            count.submitted,
+            count.expected,
             resolved=resolved,
         )
         rows.append(

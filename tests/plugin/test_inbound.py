@@ -371,6 +371,40 @@ def test_interviewers_arriving_later_fill_the_waiting_assignment(
         assert assignment_for_link(get_session(), new_link).interviewer_key == "2622"
 
 
+def test_a_waiting_assignment_someone_began_is_not_handed_to_the_arriving_interviewer(
+    inbound_app: Flask, db: Session
+) -> None:
+    add_loop(db)
+    post_gh(inbound_app, gh_variant(interviewers=[]), event_id="a")
+    app = application(db, "greenhouse", "265277")
+    assert app is not None
+    waiting = assignments(db, app.id)[0]
+    # Someone filled in a scorecard through the waiting slot's link.
+    db.execute(update(Assignment).where(Assignment.id == waiting.id).values(status="submitted"))
+    db.add(
+        Scorecard(
+            application_id=app.id,
+            assignment_id=waiting.id,
+            source="hireloop",
+            interviewer_key="",
+            status="submitted",
+        )
+    )
+    db.commit()
+    people = [{"id": 2622, "display_name": "Carl Buddha", "status": "accepted"}]
+    update_body = gh_variant(
+        interviewers=people, action="application_updated", last_activity_at="2015-02-10T00:00:00Z"
+    )
+    post_gh(inbound_app, update_body, event_id="b")
+    rows = assignments(db, app.id)
+    assert [(a.interview_key, a.interviewer_key, a.status) for a in rows] == [
+        ("113101", "", "submitted"),  # kept as it was
+        ("Spec writing", "", "pending"),
+        ("113101", "2622", "pending"),  # Carl gets an assignment of his own
+    ]
+    assert rows[0].link_version == waiting.link_version
+
+
 def test_hire_and_reject_close_the_application_and_unreject_reopens(
     inbound_app: Flask, db: Session
 ) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plugin.links import make_link_token
-from plugin.models import Assignment, Scorecard, VerdictOverride
+from plugin.models import Assignment, Rating, Scorecard, VerdictOverride
 from plugin.services.verdicts import compute_verdict
 from tests.plugin.verdict_data import DATA, SPEC, make_application, make_loop
 
@@ -82,6 +82,9 @@ def test_draft_scorecards_do_not_count(app: Flask, db: Session) -> None:
     application = make_application(db, loop, "9003", "Ada")
     card = db.scalars(select(Scorecard).where(Scorecard.interviewer_key == "101")).one()
     card.status = "draft"
+    assignment = db.get(Assignment, card.assignment_id)
+    assert assignment is not None
+    assignment.status = "draft"  # as saving a draft leaves it
     db.commit()
     with app.app_context():
         from plugin.db import get_session
@@ -90,6 +93,47 @@ def test_draft_scorecards_do_not_count(app: Flask, db: Session) -> None:
     assert verdict.scorecards_submitted == 3
     assert verdict.competency(SPEC).verdict == "needs_focus"
     assert verdict.recommendation == "no"
+
+
+def test_an_ats_scorecard_nobody_was_assigned_adds_ratings_but_completes_nothing(
+    client: FlaskClient, db: Session, auth: Auth
+) -> None:
+    loop = make_loop(db)
+    application = make_application(db, loop, "9005", "Ada", pending=1)
+    # Entered in Greenhouse by someone hireloop did not assign (the hiring manager, say).
+    extra = Scorecard(
+        application_id=application.id,
+        source="greenhouse",
+        ats_scorecard_id="gh-extra",
+        interviewer_key="555",
+        interviewer_name="Hiring Manager",
+        interview_name="Chat",
+        status="submitted",
+    )
+    db.add(extra)
+    db.flush()
+    db.add(
+        Rating(
+            scorecard_id=extra.id,
+            application_id=application.id,
+            competency_id="managing-up",
+            rating="on_track",
+            evidence="e",
+        )
+    )
+    db.commit()
+    body = client.get(
+        f"/api/applications/{application.id}/verdict", headers=auth("recruiter")
+    ).get_json()
+    assert body["scorecards"] == {"submitted": 4, "expected": 5, "pending": 1}
+    assert body["provisional"] is True  # Pending Person 0 has not submitted
+    by_id = {c["id"]: c for c in body["competencies"]}
+    assert by_id["managing-up"]["count"] == 1  # the extra card's rating still counts
+    with client.application.app_context():
+        from plugin.db import get_session
+        from plugin.services.verdicts import complete_verdict
+
+        assert complete_verdict(get_session(), application.id) is None  # nothing written back
 
 
 def test_hiring_managers_see_only_their_jobs_and_interviewers_never(
