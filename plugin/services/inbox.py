@@ -64,9 +64,18 @@ def _error_text(exc: BaseException) -> str:
 _STORE = insert(WebhookDelivery)
 
 
-def store(session: Session, env: Envelope, body: bytes, headers: Mapping[str, str]) -> int | None:
-    """Commit one verified delivery as ``pending``; its id, or None for a duplicate."""
+def store(
+    session: Session,
+    env: Envelope,
+    body: bytes,
+    headers: Mapping[str, str],
+    *,
+    handled: bool = False,
+) -> int | None:
+    """Commit one verified delivery as ``pending`` (or, ``handled``, as ``done``: there is
+    nothing to do with it but remember its dedupe key); its id, or None for a duplicate."""
     connection = session.connection()
+    now = utcnow()
     try:
         result = connection.execute(
             _STORE,
@@ -76,9 +85,10 @@ def store(session: Session, env: Envelope, body: bytes, headers: Mapping[str, st
                 "dedupe_key": env.dedupe_key,
                 "body": body,
                 "headers": dict(headers),
-                "status": "pending",
+                "status": "done" if handled else "pending",
                 "attempts": 0,
-                "received_at": utcnow(),
+                "received_at": now,
+                "processed_at": now if handled else None,
             },
         )
         session.commit()

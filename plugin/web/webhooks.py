@@ -84,11 +84,15 @@ def receive(provider: str) -> Response | tuple[Response, int]:
             code="malformed_payload",
             fields={exc.field: exc.message},
         )
+    session = get_session()
     if event.kind in UNSTORED_KINDS:
+        # Lever signs only token + triggeredAt, not the data: its token is remembered even
+        # when the event needs nothing, or a copy with other data could use the token again.
+        if provider == "lever" and inbox.store(session, env, body, headers, handled=True) is None:
+            return jsonify({"status": "duplicate", "delivery": None, "event": env.event_type})
         return jsonify(
             {"status": "ignored" if event.kind != "ping" else "ok", "event": env.event_type}
         )
-    session = get_session()
     delivery_id = inbox.store(session, env, body, headers)
     if delivery_id is None:
         return jsonify({"status": "duplicate", "delivery": None, "event": env.event_type})

@@ -715,6 +715,37 @@ def test_lever_fresh_delivery_then_replay_of_the_same_token(
     assert app.candidate_external_id == "daeaa038-cddb-4d69-9b8c-74b6c23be3f3"
 
 
+def test_a_lever_token_spent_on_an_event_we_ignore_cannot_carry_other_data_later(
+    inbound_app: Flask, db: Session
+) -> None:
+    db.add(
+        Application(
+            ats="lever", external_id="opp-1", candidate_external_id="c-1", candidate_name="Kim"
+        )
+    )
+    db.commit()
+    token, at = "t" * 48, now_ms()
+    ignored = lever_body(
+        "interviewCreated", {"opportunityId": "opp-1"}, token=token, triggered_at=at
+    )
+    client = inbound_app.test_client()
+    first = client.post("/webhooks/lever", data=ignored, content_type="application/json")
+    assert first.status_code == 200 and first.get_json()["status"] == "ignored"
+    # The same token, time and signature (Lever signs nothing else) with a deletion instead.
+    deletion = {"candidateId": "c-1", "opportunityId": "opp-1"}
+    forged = lever_body("candidateDeleted", deletion, token=token, triggered_at=at)
+    again = client.post("/webhooks/lever", data=forged, content_type="application/json")
+    assert again.status_code == 200 and again.get_json()["status"] == "duplicate"
+    [row] = deliveries(db)
+    assert (row.event_type, row.status, row.dedupe_key) == (
+        "interviewCreated",
+        "done",
+        f"token:{token}",
+    )
+    kept = application(db, "lever", "opp-1")
+    assert kept is not None and kept.candidate_name == "Kim" and kept.purged_at is None
+
+
 @pytest.mark.parametrize(
     "body",
     [
@@ -768,8 +799,10 @@ def test_lever_stage_change_maps_through_the_known_job(inbound_app: Flask, db: S
     )
     # Lever's settings-page test request (empty data) is a ping.
     test_request = lever_body("candidateHired", {}, token="y" * 48)
-    assert inbound_app.test_client().post("/webhooks/lever", data=test_request).status_code == 200
-    assert count(db, WebhookDelivery) == 1
+    answer = inbound_app.test_client().post("/webhooks/lever", data=test_request)
+    assert answer.status_code == 200 and answer.get_json()["status"] == "ok"
+    # Its token is remembered (Lever's signature does not cover the data), as done.
+    assert [(d.dedupe_key, d.status) for d in deliveries(db)][1:] == [(f"token:{'y' * 48}", "done")]
 
 
 # ------------------------------------------------------------------ Ashby
