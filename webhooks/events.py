@@ -19,6 +19,7 @@ class EventKind(StrEnum):
     APPLICATION_REJECTED = "application.rejected"
     APPLICATION_UNREJECTED = "application.unrejected"
     INTERVIEW_CANCELLED = "interview.cancelled"
+    INTERVIEWS_SCHEDULED = "interviews.scheduled"
     CANDIDATE_DELETED = "candidate.deleted"
     CANDIDATE_MERGED = "candidate.merged"
     CANDIDATE_ANONYMIZED = "candidate.anonymized"
@@ -74,9 +75,6 @@ class ApplicationSnapshot:
     status: str | None = None  # active | hired | rejected | closed
     # None: the payload says nothing about interviews (Lever, Ashby); () : it says "none".
     interviews: tuple[InterviewRef, ...] | None = None
-    # The stage those interviews are of, where the payload says so without saying which
-    # stage the application is in (an Ashby interview schedule); None: ``stage_id``.
-    interviews_stage_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,7 +85,9 @@ class InboundEvent:
     occurred_at: datetime | None = None
     application: ApplicationSnapshot | None = None
     # interview.cancelled: the ATS interview (Greenhouse: scheduled interview or interview
-    # id; Lever: interview id; Ashby: interview schedule id) and its stage where known.
+    # id; Lever: interview id; Ashby: interview schedule id) and its stage where known;
+    # interviews.scheduled: the schedule's id and stage, and in ``application`` the
+    # application and who interviews.
     interview_id: str | None = None
     application_ids: tuple[str, ...] = ()
     candidate_id: str | None = None
@@ -95,6 +95,9 @@ class InboundEvent:
     job_id: str | None = None
     stage_id: str | None = None
     fields: tuple[str, ...] = ()  # candidate.anonymized: which fields the ATS anonymized
+    # interview.cancelled (Ashby): the cancelled schedule's interviews and interviewers;
+    # empty: all of the stage's.
+    interviews: tuple[InterviewRef, ...] = ()
     # The payload is a thin hint (Lever; Ashby's application events, which name no
     # interviewers): state should be re-read from the ATS API.
     thin: bool = False

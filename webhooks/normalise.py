@@ -506,15 +506,15 @@ def _ashby(document: Mapping[str, Any]) -> InboundEvent:
 
 
 def _ashby_schedule(action: str, data: Mapping[str, Any]) -> InboundEvent:
-    """A cancelled schedule cancels its interviews; any other names the interviewers of
-    its stage's interviews (Ashby's stage changes name none). The schedule's ``updatedAt``
-    is the schedule's time, not the application's, so the interviewers event carries no
-    time: it must not order the application's own events, and it moves nothing but who
-    interviews (and only while the application is in the schedule's stage)."""
+    """A schedule names who interviews in its stage (Ashby's stage changes name nobody); a
+    cancelled one cancels its interviews (those it names; all of its stage's when it names
+    none). The schedule's ``updatedAt`` is the schedule's time, not the application's, so a
+    scheduling carries no time: it orders none of the application's own events."""
     schedule = _obj(data.get("interviewSchedule"), "data.interviewSchedule")
     assert schedule is not None
     path = "data.interviewSchedule"
     stage_id = _opt_id(schedule.get("interviewStageId"), f"{path}.interviewStageId")
+    interviews = _ashby_interviews(schedule, path)
     if schedule.get("status") == "Cancelled":
         application_id = _opt_id(schedule.get("applicationId"), f"{path}.applicationId")
         return InboundEvent(
@@ -525,9 +525,27 @@ def _ashby_schedule(action: str, data: Mapping[str, Any]) -> InboundEvent:
             interview_id=_id(schedule.get("id"), f"{path}.id"),
             application_ids=(application_id,) if application_id else (),
             stage_id=stage_id,
+            interviews=interviews,
         )
     if stage_id is None:
         raise MalformedPayload(f"{path}.interviewStageId", "is missing")
+    snapshot = ApplicationSnapshot(
+        external_id=_id(schedule.get("applicationId"), f"{path}.applicationId"),
+        interviews=interviews,
+    )
+    return InboundEvent(
+        "ashby",
+        EventKind.INTERVIEWS_SCHEDULED,
+        action,
+        application=snapshot,
+        interview_id=_opt_id(schedule.get("id"), f"{path}.id"),
+        stage_id=stage_id,
+    )
+
+
+def _ashby_interviews(schedule: Mapping[str, Any], path: str) -> tuple[InterviewRef, ...]:
+    """The schedule's interview events, one per interview (Ashby names an interview by its
+    id only: the loop's ``ats_interview_id``) with all its interviewers."""
     interviewers: dict[str, list[InterviewerRef]] = {}
     for index, item in enumerate(_list(schedule.get("interviewEvents"), f"{path}.interviewEvents")):
         item_path = f"{path}.interviewEvents[{index}]"
@@ -540,15 +558,7 @@ def _ashby_schedule(action: str, data: Mapping[str, Any]) -> InboundEvent:
             user_id = _id(user, f"{item_path}.interviewerUserIds[{number}]")
             if all(person.id != user_id for person in people):
                 people.append(InterviewerRef(user_id))
-    snapshot = ApplicationSnapshot(
-        external_id=_id(schedule.get("applicationId"), f"{path}.applicationId"),
-        candidate_external_id=_opt_id(data.get("candidateId"), "data.candidateId"),
-        # Ashby's interview events name the interview by id only (the loop's
-        # ``ats_interview_id``).
-        interviews=tuple(
-            InterviewRef(id=interview_id, name="", interviewers=tuple(people))
-            for interview_id, people in interviewers.items()
-        ),
-        interviews_stage_id=stage_id,
+    return tuple(
+        InterviewRef(id=interview_id, name="", interviewers=tuple(people))
+        for interview_id, people in interviewers.items()
     )
-    return InboundEvent("ashby", EventKind.APPLICATION_UPDATED, action, application=snapshot)

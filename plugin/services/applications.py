@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -49,6 +49,8 @@ def apply_event(session: Session, event: InboundEvent) -> None:
     """Apply one normalised event; raises on anything unexpected (the inbox records it)."""
     if event.kind in APPLICATION_KINDS:
         upsert_application(session, event)
+    elif event.kind is EventKind.INTERVIEWS_SCHEDULED:
+        schedule_interviews(session, event)
     elif event.kind is EventKind.INTERVIEW_CANCELLED:
         cancel_interview(session, event)
     elif event.kind is EventKind.CANDIDATE_DELETED:
@@ -172,8 +174,7 @@ def upsert_application(session: Session, event: InboundEvent) -> Application:
     )
     if stage is None:
         return application
-    interviews_stage = snapshot.interviews_stage_id or snapshot.stage_id
-    same_stage = interviews_stage is None or interviews_stage == application.current_stage_id
+    same_stage = snapshot.stage_id is None or snapshot.stage_id == application.current_stage_id
     interviews = snapshot.interviews if same_stage else None
     ensure_assignments(session, application, stage, interviews, reopen=entered or reopened)
     return application
@@ -235,8 +236,12 @@ def ensure_assignments(
     interviews: Sequence[InterviewRef] | None,
     *,
     reopen: bool = False,
+    revive: bool = False,
 ) -> list[Assignment]:
-    """Create what is missing for the stage's loop interviews; idempotent."""
+    """Create what is missing for the stage's loop interviews; idempotent. ``reopen``: the
+    application (re-)entered the stage, so its cancelled assignments count again;
+    ``revive``: ``interviews`` says who interviews now, so a cancelled assignment of a person
+    it names counts again."""
     touched: list[Assignment] = []
     stage_name = str(stage.get("name", ""))[:300]
     for loop_interview in stage.get("interviews") or []:
@@ -272,6 +277,11 @@ def ensure_assignments(
             if known is not None:
                 if not known.interviewer_name and person.name:
                     known.interviewer_name = person.name[:300]
+                if revive and known.status == "cancelled":
+                    known.status, known.cancelled_at = "pending", None
+                    session.flush()
+                    hooks.assignment_created(session, known)
+                    touched.append(known)
                 continue
             open_slot = by_person.get("")
             # Only an untouched slot: a scorecard begun through the waiting slot's link is
@@ -332,6 +342,30 @@ def _cancel(
 # --------------------------------------------------------------------------- other events
 
 
+def schedule_interviews(session: Session, event: InboundEvent) -> list[Assignment]:
+    """Who interviews, as an interview schedule names them (Ashby): the assignments of the
+    schedule's stage, while the application is in it. It creates no application and moves
+    nothing else: a schedule is not the application's own state."""
+    snapshot = event.application
+    assert snapshot is not None
+    application = find_application(session, event.provider, snapshot.external_id, lock=True)
+    if (
+        application is None
+        or application.status != "active"
+        or application.current_stage_id != event.stage_id
+    ):
+        return []
+    loop = loop_for(session, application.ats, application.job_id)
+    stage = (
+        loop_stage(loop.definition, application.current_stage_id, application.current_stage_name)
+        if loop is not None
+        else None
+    )
+    if stage is None:
+        return []
+    return ensure_assignments(session, application, stage, snapshot.interviews, revive=True)
+
+
 def cancel_interview(session: Session, event: InboundEvent) -> int:
     """Cancel the unsubmitted assignments of a cancelled or deleted interview.
 
@@ -357,13 +391,25 @@ def cancel_interview(session: Session, event: InboundEvent) -> int:
     if not rows:
         conditions = [Assignment.interview_key == iid]
         if event.application_ids and event.stage_id:
-            # Ashby cancels a whole interview schedule of one application's stage.
-            conditions.append(
-                (Application.external_id.in_(event.application_ids))
-                & (Assignment.stage_id == event.stage_id)
+            # Ashby cancels an interview schedule of one application's stage: the interviews
+            # (and interviewers) it names, or the whole stage's when it names none.
+            schedule = Application.external_id.in_(event.application_ids) & (
+                Assignment.stage_id == event.stage_id
             )
+            if event.interviews:
+                schedule &= or_(*(_named(interview) for interview in event.interviews))
+            conditions.append(schedule)
         rows = matching(*conditions)
     return _cancel(session, rows)
+
+
+def _named(interview: InterviewRef) -> ColumnElement[bool]:
+    """The assignments of one interview of a schedule, of the people it names."""
+    condition = Assignment.interview_key == interview.id
+    if interview.interviewers:
+        people = [person.id for person in interview.interviewers]
+        condition &= Assignment.interviewer_key.in_(people)
+    return condition
 
 
 def _candidate_applications(session: Session, event: InboundEvent) -> Sequence[Application]:

@@ -893,36 +893,45 @@ def test_ashby_stage_change_creates_waiting_assignments_and_dedupes_per_action(
     assert count(db, WebhookDelivery) == 3
 
 
-def test_an_ashby_interview_schedule_gives_the_waiting_assignments_their_interviewers(
-    inbound_app: Flask, db: Session, hook_calls: list[tuple[str, Any]]
-) -> None:
-    interviews = [
-        {
-            "name": "Analytics case",
-            "ats_interview_id": "iv-analytics",
-            "format": "analytics-case",
-            "competencies": ["fluency-with-data"],
-        },
-        {
-            "name": "Spec writing",
-            "ats_interview_id": "iv-spec",
-            "format": "spec-writing",
-            "competencies": ["functional-specification"],
-        },
-    ]
+ASHBY_INTERVIEWS = [
+    {
+        "name": "Analytics case",
+        "ats_interview_id": "iv-analytics",
+        "format": "analytics-case",
+        "competencies": ["fluency-with-data"],
+    },
+    {
+        "name": "Spec writing",
+        "ats_interview_id": "iv-spec",
+        "format": "spec-writing",
+        "competencies": ["functional-specification"],
+    },
+]
+
+
+def ashby_onsite_loop(db: Session) -> None:
     add_loop(
         db,
         ats="ashby",
         job_id="job-ashby-1",
-        stages=[{"name": "Onsite", "ats_stage_id": "stage-onsite", "interviews": interviews}],
+        stages=[{"name": "Onsite", "ats_stage_id": "stage-onsite", "interviews": ASHBY_INTERVIEWS}],
     )
-    client = inbound_app.test_client()
+
+
+def post_ashby(app: Flask, action: str, data: dict[str, Any], action_id: str) -> Any:
+    body = json.dumps({"action": action, "webhookActionId": action_id, "data": data}).encode()
+    response = app.test_client().post("/webhooks/ashby", data=body, headers=ashby_headers(body))
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_an_ashby_interview_schedule_gives_the_waiting_assignments_their_interviewers(
+    inbound_app: Flask, db: Session, hook_calls: list[tuple[str, Any]]
+) -> None:
+    ashby_onsite_loop(db)
 
     def post(action: str, data: dict[str, Any], action_id: str) -> Any:
-        body = json.dumps({"action": action, "webhookActionId": action_id, "data": data}).encode()
-        response = client.post("/webhooks/ashby", data=body, headers=ashby_headers(body))
-        assert response.status_code == 200, response.get_json()
-        return response.get_json()
+        return post_ashby(inbound_app, action, data, action_id)
 
     post("candidateStageChange", {"application": ashby_application()}, "stage-1")
     app = application(db, "ashby", "8d1a5a3e-2a7b-4c2e-9a43-1b2c3d4e5f60")
@@ -960,6 +969,51 @@ def test_an_ashby_interview_schedule_gives_the_waiting_assignments_their_intervi
     # The same interviewers again (an update of the schedule): no second assignment.
     post("interviewScheduleUpdate", {"interviewSchedule": schedule}, "schedule-2")
     assert len(assignments(db, app.id)) == 3
+
+
+def test_an_ashby_schedule_cancels_only_its_own_interviews_and_a_new_one_revives_them(
+    inbound_app: Flask, db: Session
+) -> None:
+    ashby_onsite_loop(db)
+    post_ashby(inbound_app, "candidateStageChange", {"application": ashby_application()}, "s")
+    analytics = ashby_interview_schedule(events=(("iv-analytics", ("user-1",)),))
+    spec = {**ashby_interview_schedule(events=(("iv-spec", ("user-2",)),)), "id": "sched-2"}
+    for number, schedule in enumerate((analytics, spec)):
+        data = {"interviewSchedule": schedule}
+        post_ashby(inbound_app, "interviewScheduleCreate", data, f"create-{number}")
+    app = application(db, "ashby", "8d1a5a3e-2a7b-4c2e-9a43-1b2c3d4e5f60")
+    assert app is not None
+
+    def states() -> list[tuple[str, str, str]]:
+        return [(a.interview_key, a.interviewer_key, a.status) for a in assignments(db, app.id)]
+
+    assert states() == [("iv-analytics", "user-1", "pending"), ("iv-spec", "user-2", "pending")]
+    cancelled = {"interviewSchedule": {**analytics, "status": "Cancelled"}}
+    post_ashby(inbound_app, "interviewScheduleUpdate", cancelled, "x")
+    assert states() == [("iv-analytics", "user-1", "cancelled"), ("iv-spec", "user-2", "pending")]
+    # Rescheduled with the same interviewer: the assignment counts again.
+    again = {**analytics, "id": "sched-3"}
+    post_ashby(inbound_app, "interviewScheduleCreate", {"interviewSchedule": again}, "r")
+    assert states() == [("iv-analytics", "user-1", "pending"), ("iv-spec", "user-2", "pending")]
+
+
+def test_an_ashby_schedule_of_an_unknown_or_closed_application_changes_nothing(
+    inbound_app: Flask, db: Session
+) -> None:
+    ashby_onsite_loop(db)
+    schedule = {"interviewSchedule": ashby_interview_schedule(application_id="unknown")}
+    assert post_ashby(inbound_app, "interviewScheduleCreate", schedule, "u")["status"] == "done"
+    assert count(db, Application) == 0  # a schedule creates no application
+    hired = ashby_application(status="Hired")
+    post_ashby(inbound_app, "candidateHire", {"application": hired}, "h")
+    app = application(db, "ashby", "8d1a5a3e-2a7b-4c2e-9a43-1b2c3d4e5f60")
+    assert app is not None and app.status == "hired"
+    before = [(a.interviewer_key, a.status) for a in assignments(db, app.id)]
+    schedule = {"interviewSchedule": ashby_interview_schedule()}
+    post_ashby(inbound_app, "interviewScheduleCreate", schedule, "late")
+    assert [(a.interviewer_key, a.status) for a in assignments(db, app.id)] == before
+    app = application(db, "ashby", app.external_id)
+    assert app is not None and app.status == "hired"  # not reopened
 
 
 # ------------------------------------------------------------------ CLI

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.webhooks.helpers import ashby_application, ashby_interview_schedule, payload_bytes
-from webhooks.events import EventKind, InterviewerRef, InterviewRef
+from webhooks.events import ApplicationSnapshot, EventKind, InterviewerRef, InterviewRef
 from webhooks.normalise import MalformedPayload, envelope, normalise, parse_body
 
 
@@ -255,27 +255,32 @@ def test_an_ashby_schedule_names_the_interviewers_of_its_stage_and_carries_no_ti
             ("iv-spec", ()),
         )
     )
+    expected = (
+        InterviewRef(
+            "iv-analytics",
+            "",
+            (InterviewerRef("user-1"), InterviewerRef("user-2"), InterviewerRef("user-3")),
+        ),
+        InterviewRef("iv-spec", "", ()),
+    )
     for action in ("interviewScheduleCreate", "interviewScheduleUpdate"):
         document = {"action": action, "data": {"interviewSchedule": schedule, "candidateId": "c1"}}
         event = normalise("ashby", document)
-        assert (event.kind, event.occurred_at) == (EventKind.APPLICATION_UPDATED, None)
-        snapshot = event.application
-        assert snapshot is not None
-        assert (snapshot.external_id, snapshot.candidate_external_id) == (
-            "8d1a5a3e-2a7b-4c2e-9a43-1b2c3d4e5f60",
-            "c1",
+        assert (event.kind, event.occurred_at) == (EventKind.INTERVIEWS_SCHEDULED, None)
+        assert (event.interview_id, event.stage_id) == ("sched-1", "stage-onsite")
+        assert event.application == ApplicationSnapshot(
+            "8d1a5a3e-2a7b-4c2e-9a43-1b2c3d4e5f60", interviews=expected
         )
-        # Silent on the application's own stage and status: only who interviews, and where.
-        assert (snapshot.stage_id, snapshot.status, snapshot.job_id) == (None, None, None)
-        assert snapshot.interviews_stage_id == "stage-onsite"
-        assert snapshot.interviews == (
-            InterviewRef(
-                "iv-analytics",
-                "",
-                (InterviewerRef("user-1"), InterviewerRef("user-2"), InterviewerRef("user-3")),
-            ),
-            InterviewRef("iv-spec", "", ()),
-        )
+    cancelled = {**schedule, "status": "Cancelled"}
+    event = normalise(
+        "ashby", {"action": "interviewScheduleUpdate", "data": {"interviewSchedule": cancelled}}
+    )
+    assert (event.kind, event.interview_id, event.stage_id) == (
+        EventKind.INTERVIEW_CANCELLED,
+        "sched-1",
+        "stage-onsite",
+    )
+    assert event.interviews == expected  # only these are cancelled
 
 
 @pytest.mark.parametrize(
