@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from plugin.errors import ApiError
@@ -396,9 +396,22 @@ def revisions_of(session: Session, scorecard: Scorecard | None) -> list[Scorecar
 def peer_scorecards(
     session: Session, ctx: InterviewContext, own: Scorecard | None
 ) -> list[Scorecard] | None:
-    """The application's other submitted scorecards, or None while they must stay hidden."""
+    """The application's other interviewers' submitted scorecards, or None while they must
+    stay hidden: until this interviewer has submitted every scorecard of theirs for the
+    application (one person may hold two interviews of a loop)."""
     if own is None or own.status != "submitted" or not ctx.show_peers_after_submit:
         return None
+    person = ctx.assignment.interviewer_key
+    if person:
+        still_open = session.scalar(
+            select(Assignment.id).where(
+                Assignment.application_id == ctx.application.id,
+                Assignment.interviewer_key == person,
+                Assignment.status.in_(("pending", "draft")),
+            ).limit(1)
+        )
+        if still_open is not None:
+            return None
     query = (
         select(Scorecard)
         .where(
@@ -409,6 +422,10 @@ def peer_scorecards(
         .options(selectinload(Scorecard.ratings))
         .order_by(Scorecard.submitted_at, Scorecard.id)
     )
+    if person:  # their own other scorecards are not a peer's
+        query = query.where(
+            or_(Scorecard.interviewer_key.is_(None), Scorecard.interviewer_key != person)
+        )
     return list(session.scalars(query))
 
 
@@ -521,8 +538,13 @@ def _write(
     scorecard: Scorecard, data: ScorecardInput, application_id: int, current: Collection[str]
 ) -> None:
     """The body replaces the ratings of the interview's ``current`` competencies; a rating
-    of a competency the loop no longer asks about here (it was edited since) stays."""
-    existing = {r.competency_id: r for r in scorecard.ratings if r.competency_id in current}
+    of a competency the loop no longer asks about here (it was edited since) stays, except
+    an unrated draft entry once the scorecard is submitted (it is no rating)."""
+    existing = {
+        r.competency_id: r
+        for r in scorecard.ratings
+        if r.competency_id in current or (data.submit and r.rating == UNRATED)
+    }
     for competency_id, given in data.ratings.items():
         row = existing.pop(competency_id, None)
         if row is None:

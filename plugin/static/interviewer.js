@@ -98,11 +98,21 @@
 
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
-  form.addEventListener("submit", function () {
+  form.addEventListener("submit", function (event) {
+    if (submitting) {
+      // A double click sends the scorecard once: the second would read as an amendment.
+      event.preventDefault();
+      return;
+    }
     submitting = true;
     if (timer) {
       window.clearTimeout(timer);
       timer = null;
+    }
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      submitting = false; // back from the history cache: the form can be sent again
     }
   });
 })();

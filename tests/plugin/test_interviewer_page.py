@@ -330,6 +330,31 @@ def test_autosave_while_typing_survives_a_reload(live_server: Any, page: Any, db
 
 
 @pytest.mark.browser
+def test_a_double_click_on_submit_sends_the_scorecard_once(
+    live_server: Any, page: Any, db: Session
+) -> None:
+    from playwright.sync_api import expect
+
+    arranged = arrange(live_server.app, db)
+    page.goto(f"{live_server.url}/i/{arranged.tokens[0]}")
+    for name in ("Business Outcome Ownership", "User Experience Design"):
+        _rating(page, name, "On Track").check()
+        page.get_by_label(f"Evidence for {name}").fill(EVIDENCE)
+    _recommendation(page, "Yes").check()
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.get_by_role("button", name="Submit scorecard").dblclick()
+    expect(page.get_by_text("Scorecard submitted. Thank you!")).to_be_visible()
+    assert len(posts) == 1, posts
+    assert "a reason is needed" not in page.content()  # no second send, read as an amendment
+    db.expire_all()
+    card = db.scalars(select(Scorecard)).one()
+    assert card.status == "submitted"
+    assert db.scalar(select(func.count()).select_from(ScorecardRevision)) == 0  # no amendment
+    db.rollback()
+
+
+@pytest.mark.browser
 def test_four_interviewers_page_and_api_none_sees_another_first(
     live_server: Any, browser: Any, db: Session
 ) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from plugin.models import Assignment, Rating, Scorecard, ScorecardRevision
@@ -343,6 +343,32 @@ def test_four_interviewers_submit_and_none_sees_another_before_their_own(
     assert db.scalar(select(func.count()).select_from(Rating)) == 8
     statuses = db.scalars(select(Assignment.status)).all()
     assert statuses == ["submitted"] * 4
+
+
+def test_one_person_with_two_interviews_sees_peers_only_after_submitting_both(
+    app: Flask, client: FlaskClient, db: Session
+) -> None:
+    arranged = arrange(app, db)
+    # The first interviewer also holds the fourth interview of the loop.
+    db.execute(
+        update(Assignment)
+        .where(Assignment.id == arranged.assignments[3].id)
+        .values(interviewer_key=INTERVIEWERS[0][0], interviewer_name=INTERVIEWERS[0][1])
+    )
+    db.commit()
+
+    def submit(index: int) -> dict[str, Any]:
+        body = full_body(arranged.competencies(index))
+        response = client.put("/api/scorecard", headers=bearer(arranged.tokens[index]), json=body)
+        assert response.status_code == 200
+        return dict(response.get_json())
+
+    submit(1)  # a peer's scorecard is in
+    assert "peers" not in submit(0)  # the person's other interview is still to rate
+    both = submit(3)
+    assert [p["interviewer"] for p in both["peers"]] == [INTERVIEWERS[1][1]]
+    again = client.get("/api/scorecard", headers=bearer(arranged.tokens[0])).get_json()
+    assert [p["interviewer"] for p in again["peers"]] == [INTERVIEWERS[1][1]]
 
 
 def test_a_loop_without_peer_visibility_never_shows_peers(

@@ -450,3 +450,35 @@ def test_an_amendment_after_the_loop_changed_keeps_ratings_it_no_longer_asks_for
     assert card is not None
     ratings = {r.competency_id: r.rating for r in card.ratings}
     assert ratings == {cids[0]: "outperforming", cids[1]: "on_track"}
+
+
+def test_an_unrated_draft_entry_the_loop_no_longer_asks_for_is_dropped_on_submit(
+    app: Flask, db: Session
+) -> None:
+    import copy
+
+    from plugin.models import Loop
+    from plugin.services.verdicts import compute_verdict
+
+    arranged = arrange(app, db)
+    cids = arranged.competencies(0)
+    # The page saves evidence typed before a rating was chosen as an unrated entry.
+    typed = {cids[1]: RatingInput(service.UNRATED, "typed before rating")}
+    save(db, arranged, 0, ScorecardInput(ratings=typed))
+    loop = db.get(Loop, arranged.application.loop_id)
+    assert loop is not None
+    document = copy.deepcopy(loop.definition)
+    for stage in document["stages"]:
+        for interview in stage["interviews"]:
+            if set(cids) <= set(interview["competencies"]):
+                interview["competencies"].remove(cids[1])
+    loop.definition = document
+    db.commit()
+
+    assert save(db, arranged, 0, complete([cids[0]])).action == "submitted"
+    card = db.scalar(select(Scorecard))
+    assert card is not None
+    assert {r.competency_id: r.rating for r in card.ratings} == {cids[0]: "on_track"}
+    with app.app_context():  # no unknown rating '' reaches the aggregation
+        verdict = compute_verdict(db, arranged.application.id)
+    assert verdict.competency(cids[0]).count == 1
