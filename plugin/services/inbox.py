@@ -135,23 +135,46 @@ def handle_delivery(
     except Exception as exc:
         log.exception("inbound: delivery %s failed again", delivery_id)
         error = exc
+    _record_attempt(row, error, now)
+    status = row.status
+    if commit:
+        session.commit()
+    return status
+
+
+def _record_attempt(row: WebhookDelivery, error: BaseException | None, now: datetime) -> None:
     row.attempts += 1
     row.processed_at = now
     row.claimed_until = None
     if error is None:
         row.status, row.last_error, row.next_attempt_at = "done", None, None
+        return
+    row.last_error = _error_text(error)
+    # An ATS that is down (5xx, timeouts, 429) is waited out, hourly, however long it
+    # takes; anything else is dead after MAX_ATTEMPTS, kept for an operator's replay.
+    if row.attempts >= MAX_ATTEMPTS and not getattr(error, "retryable", False):
+        row.status, row.next_attempt_at = "dead", None
     else:
-        row.last_error = _error_text(error)
-        # An ATS that is down (5xx, timeouts, 429) is waited out, hourly, however long it
-        # takes; anything else is dead after MAX_ATTEMPTS, kept for an operator's replay.
-        if row.attempts >= MAX_ATTEMPTS and not getattr(error, "retryable", False):
-            row.status, row.next_attempt_at = "dead", None
-        else:
-            row.status, row.next_attempt_at = "failed", now + backoff(row.attempts)
-    status = row.status
-    if commit:
+        row.status, row.next_attempt_at = "failed", now + backoff(row.attempts)
+
+
+def _handle_alone(session: Session, delivery_id: int, event: InboundEvent | Exception) -> str:
+    """``handle_delivery`` in a transaction of its own. An error it could not record itself
+    (its transaction broke: a database error, a lost connection) is recorded on the row in
+    a new transaction, so the row backs off and, in the end, is dead: it never stays first
+    in line for ever, holding up the deliveries behind it."""
+    try:
+        return handle_delivery(session, delivery_id, event=event)
+    except Exception as exc:
+        session.rollback()
+        log.exception("inbound: delivery %s could not be handled", delivery_id)
+        row = session.get(WebhookDelivery, delivery_id, with_for_update=True)
+        if row is None or row.status not in RETRYABLE:
+            session.rollback()
+            return "skipped"
+        _record_attempt(row, exc, utcnow())
         session.commit()
-    return status
+        return row.status
 
 
 def _due(now: datetime) -> ColumnElement[bool]:
@@ -253,6 +276,9 @@ def process_due(
             (row.id, prepare(row.provider, row.body, complete))
             for row in rows[start : start + batch]
         ]
+        if len(chunk) == 1:
+            counts[_handle_alone(session, *chunk[0])] += 1
+            continue
         try:
             outcomes = [
                 handle_delivery(session, delivery_id, event=event, commit=False)
@@ -264,10 +290,8 @@ def process_due(
             # The batch failed as a whole (its rows are still pending): one at a time, so
             # one bad row does not hold back the others.
             session.rollback()
-            if len(chunk) == 1:
-                raise
             for delivery_id, event in chunk:
-                counts[handle_delivery(session, delivery_id, event=event)] += 1
+                counts[_handle_alone(session, delivery_id, event)] += 1
     return counts
 
 

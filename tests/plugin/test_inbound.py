@@ -1127,3 +1127,31 @@ def test_a_batch_that_fails_as_a_whole_is_handled_one_delivery_at_a_time(
 
         assert inbox.process_due(get_session(), batch=3) == {"done": 3}
     assert [row.status for row in deliveries(db)] == ["done", "done", "done"]
+
+
+def test_a_delivery_whose_transaction_breaks_backs_off_and_holds_up_nothing(
+    make_app: Any, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = worker_app(make_app)
+    add_loop(db)
+    store_deliveries(app, 3)
+    original = inbox.handle_delivery
+    first = deliveries(db)[0].id
+
+    def connection_lost(session: Session, delivery_id: int, **kwargs: Any) -> str:
+        if delivery_id == first:
+            raise RuntimeError("the connection was lost mid-transaction")
+        return original(session, delivery_id, **kwargs)
+
+    monkeypatch.setattr(inbox, "handle_delivery", connection_lost)
+    with app.app_context():
+        from plugin.db import get_session
+
+        # One at a time (as on SQLite): the broken one is recorded, the others handled.
+        assert inbox.process_due(get_session(), batch=1) == {"failed": 1, "done": 2}
+        assert inbox.process_due(get_session(), batch=1) == {}  # backing off, not first again
+    row = deliveries(db)[0]
+    assert (row.status, row.attempts, row.claimed_until) == ("failed", 1, None)
+    assert "connection was lost" in (row.last_error or "")
+    assert row.next_attempt_at is not None
+
