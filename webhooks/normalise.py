@@ -314,6 +314,8 @@ def _greenhouse_application(
             where = f"{path}.current_stage.interviews[{i}]"
             interview = _obj(raw, where)
             assert interview is not None
+            if "interviewers" not in interview:
+                continue  # silent on who interviews: not "nobody"
             people: list[InterviewerRef] = []
             for j, raw_person in enumerate(
                 _list(interview.get("interviewers"), f"{where}.interviewers")

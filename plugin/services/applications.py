@@ -136,6 +136,7 @@ def upsert_application(session: Session, event: InboundEvent) -> Application:
     snapshot = event.application
     assert snapshot is not None
     application, created, loop = _get_or_create(session, event)
+    current = True  # the event is not older than the state held
     if created:
         old_stage, old_status = None, "active"
     else:
@@ -146,6 +147,7 @@ def upsert_application(session: Session, event: InboundEvent) -> Application:
             and application.source_updated_at is not None
             and occurred < application.source_updated_at
         ):
+            current = False
             log.info(
                 "inbound: %s %s for application %s is older than the state held; not applied",
                 event.provider,
@@ -176,7 +178,9 @@ def upsert_application(session: Session, event: InboundEvent) -> Application:
         return application
     same_stage = snapshot.stage_id is None or snapshot.stage_id == application.current_stage_id
     interviews = snapshot.interviews if same_stage else None
-    ensure_assignments(session, application, stage, interviews, reopen=entered or reopened)
+    ensure_assignments(
+        session, application, stage, interviews, reopen=entered or reopened, prune=current
+    )
     return application
 
 
@@ -213,20 +217,27 @@ def _assignments_of(session: Session, application_id: int) -> Sequence[Assignmen
     ).all()
 
 
-def _match_interview(
+def _interviewers_of(
     loop_interview: Mapping[str, Any], interviews: Iterable[InterviewRef]
-) -> InterviewRef | None:
-    ats_id = loop_interview.get("ats_interview_id")
+) -> tuple[InterviewerRef, ...] | None:
+    """Who the payload says interviews in a loop interview (matched by its ATS id, else by
+    name; all of them where several ATS interviews match, as Lever's scheduled interviews of
+    one feedback form do); None when the payload does not mention it."""
     interviews = list(interviews)
+    ats_id = loop_interview.get("ats_interview_id")
+    matches: list[InterviewRef] = []
     if ats_id not in (None, ""):
-        for interview in interviews:
-            if interview.id == str(ats_id):
-                return interview
-    name = str(loop_interview.get("name", "")).casefold()
-    for interview in interviews:
-        if interview.name.casefold() == name:
-            return interview
-    return None
+        matches = [interview for interview in interviews if interview.id == str(ats_id)]
+    if not matches:
+        name = str(loop_interview.get("name", "")).casefold()
+        matches = [interview for interview in interviews if interview.name.casefold() == name]
+    if not matches:
+        return None
+    people: dict[str, InterviewerRef] = {}
+    for interview in matches:
+        for person in interview.interviewers:
+            people.setdefault(person.id, person)
+    return tuple(people.values())
 
 
 def ensure_assignments(
@@ -237,11 +248,14 @@ def ensure_assignments(
     *,
     reopen: bool = False,
     revive: bool = False,
+    prune: bool = False,
 ) -> list[Assignment]:
     """Create what is missing for the stage's loop interviews; idempotent. ``reopen``: the
     application (re-)entered the stage, so its cancelled assignments count again;
     ``revive``: ``interviews`` says who interviews now, so a cancelled assignment of a person
-    it names counts again."""
+    it names counts again; ``prune``: ``interviews`` is the whole current panel of each
+    interview it mentions, so an untouched assignment of a person it no longer names (swapped
+    out, declined) is cancelled: else it would keep the verdict provisional for ever."""
     touched: list[Assignment] = []
     stage_name = str(stage.get("name", ""))[:300]
     for loop_interview in stage.get("interviews") or []:
@@ -249,14 +263,28 @@ def ensure_assignments(
             continue
         key = interview_key(loop_interview)[:300]
         name = str(loop_interview.get("name") or key)[:300]
-        match = _match_interview(loop_interview, interviews) if interviews is not None else None
-        people = match.interviewers if match is not None else ()
+        named = _interviewers_of(loop_interview, interviews) if interviews is not None else None
+        people = named or ()
         rows = session.scalars(
             select(Assignment).where(
                 Assignment.application_id == application.id, Assignment.interview_key == key
             )
         ).all()
         by_person = {row.interviewer_key: row for row in rows}
+        if prune and named is not None:
+            listed = {person.id for person in people}
+            gone = [r for r in rows if r.interviewer_key and r.interviewer_key not in listed]
+            if _cancel(session, gone, statuses=("pending",)) and not people:
+                if all(row.status == "cancelled" for row in rows):
+                    # Nobody interviews now: the interview waits for someone again.
+                    waiting = by_person.get("")
+                    if waiting is None:
+                        waiting = _new_assignment(application, stage_name, key, name, None)
+                        session.add(waiting)
+                    waiting.status, waiting.cancelled_at = "pending", None
+                    session.flush()
+                    touched.append(waiting)
+                continue
         if reopen:
             for row in rows:
                 if row.status == "cancelled":

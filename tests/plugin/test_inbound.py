@@ -405,6 +405,67 @@ def test_a_waiting_assignment_someone_began_is_not_handed_to_the_arriving_interv
     assert rows[0].link_version == waiting.link_version
 
 
+def test_an_interviewer_swapped_out_or_declining_is_cancelled_and_never_by_an_older_event(
+    inbound_app: Flask, db: Session
+) -> None:
+    add_loop(db)
+    carl = {"id": 2622, "display_name": "Carl Buddha", "status": "accepted"}
+    eve = {"id": 3002, "display_name": "Eve Panel", "status": "accepted"}
+    mia = {"id": 3003, "display_name": "Mia Started", "status": "accepted"}
+    post_gh(inbound_app, gh_variant(interviewers=[carl, mia]), event_id="a")
+    app = application(db, "greenhouse", "265277")
+    assert app is not None
+    started = next(a for a in assignments(db, app.id) if a.interviewer_key == "3003")
+    db.execute(update(Assignment).where(Assignment.id == started.id).values(status="draft"))
+    db.commit()
+
+    def panel() -> list[tuple[str, str]]:
+        return [
+            (a.interviewer_key, a.status)
+            for a in assignments(db, app.id)
+            if a.interview_key == "113101"
+        ]
+
+    swapped = gh_variant(
+        interviewers=[eve], action="application_updated", last_activity_at="2015-02-10T00:00:00Z"
+    )
+    post_gh(inbound_app, swapped, event_id="b")
+    # Carl is out; Mia began her scorecard, so hers stays for the recruiter to settle.
+    assert panel() == [("2622", "cancelled"), ("3003", "draft"), ("3002", "pending")]
+    late = gh_variant(
+        interviewers=[carl], action="application_updated", last_activity_at="2015-02-09T20:00:00Z"
+    )
+    post_gh(inbound_app, late, event_id="c")
+    assert panel() == [("2622", "cancelled"), ("3003", "draft"), ("3002", "pending")]
+    declined = gh_variant(
+        interviewers=[{**eve, "status": "declined"}],
+        action="application_updated",
+        last_activity_at="2015-02-11T00:00:00Z",
+    )
+    post_gh(inbound_app, declined, event_id="d")
+    assert panel() == [("2622", "cancelled"), ("3003", "draft"), ("3002", "cancelled")]
+
+
+def test_when_nobody_interviews_any_more_the_interview_waits_for_someone(
+    inbound_app: Flask, db: Session
+) -> None:
+    add_loop(db)
+    carl = {"id": 2622, "display_name": "Carl Buddha", "status": "accepted"}
+    post_gh(inbound_app, gh_variant(interviewers=[carl]), event_id="a")
+    nobody = gh_variant(
+        interviewers=[], action="application_updated", last_activity_at="2015-02-10T00:00:00Z"
+    )
+    post_gh(inbound_app, nobody, event_id="b")
+    app = application(db, "greenhouse", "265277")
+    assert app is not None
+    rows = [(a.interview_key, a.interviewer_key, a.status) for a in assignments(db, app.id)]
+    assert rows == [
+        ("113101", "2622", "cancelled"),
+        ("Spec writing", "", "pending"),
+        ("113101", "", "pending"),  # waits for an interviewer, keeping the verdict provisional
+    ]
+
+
 def test_hire_and_reject_close_the_application_and_unreject_reopens(
     inbound_app: Flask, db: Session
 ) -> None:
