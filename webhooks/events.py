@@ -103,6 +103,18 @@ class InboundEvent:
     thin: bool = False
     notes: tuple[str, ...] = field(default=(), compare=False)
 
+    @property
+    def subject(self) -> tuple[str | None, str | None]:
+        """The application and the candidate the event is about (the ATS's ids), where it
+        says: kept with the stored delivery, so that purging a candidate finds it."""
+        snapshot = self.application
+        if snapshot is not None:
+            application: str | None = snapshot.external_id
+        else:
+            application = self.application_ids[0] if len(self.application_ids) == 1 else None
+        candidate = (snapshot.candidate_external_id if snapshot else None) or self.candidate_id
+        return application, candidate
+
 
 @dataclass(frozen=True)
 class Envelope:

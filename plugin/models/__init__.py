@@ -3,7 +3,7 @@
 from plugin.models.applications import Application, Assignment
 from plugin.models.auth import ApiToken
 from plugin.models.base import Base, utcnow
-from plugin.models.inbox import WebhookDelivery
+from plugin.models.inbox import REDACTED_BODY, WebhookDelivery
 from plugin.models.loops import Loop
 from plugin.models.outbox import OutboxJob, RateLimitBudget
 from plugin.models.scorecards import (
@@ -15,6 +15,7 @@ from plugin.models.scorecards import (
 )
 
 __all__ = [
+    "REDACTED_BODY",
     "ApiToken",
     "Application",
     "Assignment",

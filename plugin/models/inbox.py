@@ -8,6 +8,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from plugin.models.base import Base, utcnow
 
+#: What the body of a delivery about a purged candidate becomes (its effect happened before).
+REDACTED_BODY = b'{"redacted": "the candidate was deleted or anonymized"}'
+
 
 class WebhookDelivery(Base):
     """A verified webhook delivery, committed before the sender gets its 200.
@@ -19,6 +22,8 @@ class WebhookDelivery(Base):
     __table_args__ = (
         UniqueConstraint("provider", "dedupe_key"),
         Index("ix_webhook_deliveries_status_received_at", "status", "received_at"),
+        Index("ix_webhook_deliveries_application", "provider", "application_key"),
+        Index("ix_webhook_deliveries_candidate", "provider", "candidate_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,3 +41,7 @@ class WebhookDelivery(Base):
     next_attempt_at: Mapped[datetime | None]
     # A worker is preparing it until then (other workers leave it alone meanwhile).
     claimed_until: Mapped[datetime | None]
+    # Whom the delivery is about (the ATS's ids, where it says), so that purging a candidate
+    # also forgets the personal data in the bodies kept about them.
+    application_key: Mapped[str | None] = mapped_column(String(200))
+    candidate_key: Mapped[str | None] = mapped_column(String(200))

@@ -23,11 +23,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from plugin.models import Application, Assignment, Loop, utcnow
+from plugin.models import REDACTED_BODY, Application, Assignment, Loop, WebhookDelivery, utcnow
 from plugin.services import hooks
 from plugin.services.loops import loop_for_job
 from webhooks.events import (
@@ -457,6 +457,7 @@ def _candidate_applications(session: Session, event: InboundEvent) -> Sequence[A
 
 
 def purge_application(session: Session, application: Application, *, close: bool) -> None:
+    forget_deliveries(session, application)
     application.candidate_name = None
     application.candidate_external_id = None
     if application.purged_at is None:
@@ -465,6 +466,42 @@ def purge_application(session: Session, application: Application, *, close: bool
         if application.status == "active":
             application.status = "closed"
         _cancel(session, _assignments_of(session, application.id))
+
+
+def forget_deliveries(session: Session, application: Application) -> None:
+    """The bodies kept of the handled deliveries about the application or its candidate
+    carry their personal data: redacted (the rows, their dedupe keys and their effects stay).
+    Those still to be handled are redacted once they are (``about_purged``)."""
+    about = [WebhookDelivery.application_key == application.external_id]
+    if application.candidate_external_id:
+        about.append(WebhookDelivery.candidate_key == application.candidate_external_id)
+    session.execute(
+        update(WebhookDelivery)
+        .where(
+            WebhookDelivery.provider == application.ats,
+            or_(*about),
+            WebhookDelivery.status.in_(("done", "dead")),
+        )
+        .values(body=REDACTED_BODY, headers={})
+        .execution_options(synchronize_session=False)
+    )
+
+
+def about_purged(session: Session, delivery: WebhookDelivery, event: InboundEvent) -> bool:
+    """Whether a delivery just handled is about a candidate hireloop has forgotten: the
+    deletion or anonymization itself, or any event about a purged application."""
+    if event.kind in (EventKind.CANDIDATE_DELETED, EventKind.CANDIDATE_ANONYMIZED):
+        return True
+    if not delivery.application_key:
+        return False
+    purged = session.scalar(
+        select(Application.id).where(
+            Application.ats == delivery.provider,
+            Application.external_id == delivery.application_key,
+            Application.purged_at.is_not(None),
+        )
+    )
+    return purged is not None
 
 
 def purge_candidate(session: Session, event: InboundEvent, *, close: bool) -> int:

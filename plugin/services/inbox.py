@@ -36,8 +36,8 @@ from sqlalchemy import ColumnElement, Row, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from plugin.models import WebhookDelivery, utcnow
-from plugin.services.applications import apply_event
+from plugin.models import REDACTED_BODY, WebhookDelivery, utcnow
+from plugin.services.applications import about_purged, apply_event
 from plugin.services.reread import Complete
 from webhooks.events import Envelope, InboundEvent
 from webhooks.normalise import normalise, parse_body
@@ -71,11 +71,14 @@ def store(
     headers: Mapping[str, str],
     *,
     handled: bool = False,
+    about: tuple[str | None, str | None] = (None, None),
 ) -> int | None:
     """Commit one verified delivery as ``pending`` (or, ``handled``, as ``done``: there is
-    nothing to do with it but remember its dedupe key); its id, or None for a duplicate."""
+    nothing to do with it but remember its dedupe key); its id, or None for a duplicate.
+    ``about``: the application and candidate it concerns (``InboundEvent.subject``)."""
     connection = session.connection()
     now = utcnow()
+    application_key, candidate_key = (key[:200] if key else None for key in about)
     try:
         result = connection.execute(
             _STORE,
@@ -89,6 +92,8 @@ def store(
                 "attempts": 0,
                 "received_at": now,
                 "processed_at": now if handled else None,
+                "application_key": application_key,
+                "candidate_key": candidate_key,
             },
         )
         session.commit()
@@ -130,8 +135,12 @@ def handle_delivery(
     try:
         if isinstance(event, Exception):
             raise event
-        with session.begin_nested():
-            apply_event(session, event or normalise(row.provider, parse_body(row.body)))
+        if row.body != REDACTED_BODY:  # else its effect happened before it was redacted
+            with session.begin_nested():
+                done = event or normalise(row.provider, parse_body(row.body))
+                apply_event(session, done)
+                if about_purged(session, row, done):
+                    row.body, row.headers = REDACTED_BODY, {}
     except Exception as exc:
         log.exception("inbound: delivery %s failed again", delivery_id)
         error = exc

@@ -88,12 +88,14 @@ def receive(provider: str) -> Response | tuple[Response, int]:
     if event.kind in UNSTORED_KINDS:
         # Lever signs only token + triggeredAt, not the data: its token is remembered even
         # when the event needs nothing, or a copy with other data could use the token again.
-        if provider == "lever" and inbox.store(session, env, body, headers, handled=True) is None:
-            return jsonify({"status": "duplicate", "delivery": None, "event": env.event_type})
+        if provider == "lever":
+            remembered = inbox.store(session, env, body, headers, handled=True, about=event.subject)
+            if remembered is None:
+                return jsonify({"status": "duplicate", "delivery": None, "event": env.event_type})
         return jsonify(
             {"status": "ignored" if event.kind != "ping" else "ok", "event": env.event_type}
         )
-    delivery_id = inbox.store(session, env, body, headers)
+    delivery_id = inbox.store(session, env, body, headers, about=event.subject)
     if delivery_id is None:
         return jsonify({"status": "duplicate", "delivery": None, "event": env.event_type})
     # Committed: from here on the delivery cannot be lost.

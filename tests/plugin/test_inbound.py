@@ -16,7 +16,14 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from plugin.cli import main
-from plugin.models import Application, Assignment, Rating, Scorecard, WebhookDelivery
+from plugin.models import (
+    REDACTED_BODY,
+    Application,
+    Assignment,
+    Rating,
+    Scorecard,
+    WebhookDelivery,
+)
 from plugin.services import inbox
 from tests.plugin.inbound_support import (
     add_loop,
@@ -529,6 +536,25 @@ def test_candidate_deletion_purges_personal_data_and_keeps_scores(
     assert app.purged_at is not None and app.status == "closed"
     assert count(db, Scorecard) == 1 and count(db, Rating) == 1
     assert {a.status for a in assignments(db, app.id)} == {"cancelled"}
+    # The bodies kept in the inbox forget the person too (name, email, phone, address).
+    stored = deliveries(db)
+    assert [(d.event_type, d.status, d.body, d.headers) for d in stored] == [
+        ("candidate_stage_change", "done", REDACTED_BODY, {}),
+        ("delete_candidate", "done", REDACTED_BODY, {}),
+    ]
+    assert (stored[0].application_key, stored[0].candidate_key) == ("265277", "265772")
+    assert b"Giuseppe" in GH_STAGE  # what was stored before
+    # A later delivery about the purged application is redacted once handled; a replay of a
+    # redacted one has nothing left to do.
+    late = gh_variant(action="application_updated", last_activity_at="2015-02-10T00:00:00Z")
+    assert post_gh(inbound_app, late, event_id="late").get_json()["status"] == "done"
+    assert deliveries(db)[-1].body == REDACTED_BODY
+    with inbound_app.app_context():
+        from plugin.db import get_session
+
+        assert inbox.replay(get_session(), [stored[0].id]) == {stored[0].id: "done"}
+    app = application(db, "greenhouse", "265277")
+    assert app is not None and app.candidate_name is None
 
 
 def test_anonymized_candidate_is_not_re_identified_by_later_events(
