@@ -271,6 +271,14 @@ def ensure_assignments(
             )
         ).all()
         by_person = {row.interviewer_key: row for row in rows}
+        if reopen:
+            for row in rows:
+                if row.status == "cancelled":
+                    row.status, row.cancelled_at = "pending", None
+                    if row.interviewer_key:
+                        session.flush()
+                        hooks.assignment_created(session, row)
+                    touched.append(row)
         if prune and named is not None:
             listed = {person.id for person in people}
             gone = [r for r in rows if r.interviewer_key and r.interviewer_key not in listed]
@@ -285,14 +293,6 @@ def ensure_assignments(
                     session.flush()
                     touched.append(waiting)
                 continue
-        if reopen:
-            for row in rows:
-                if row.status == "cancelled":
-                    row.status, row.cancelled_at = "pending", None
-                    if row.interviewer_key:
-                        session.flush()
-                        hooks.assignment_created(session, row)
-                    touched.append(row)
         if not people:
             if not rows:
                 placeholder = _new_assignment(application, stage_name, key, name, None)
@@ -425,13 +425,13 @@ def cancel_interview(session: Session, event: InboundEvent) -> int:
                 Assignment.stage_id == event.stage_id
             )
             if event.interviews:
-                schedule &= or_(*(_named(interview) for interview in event.interviews))
+                schedule &= or_(*(_of_scheduled(interview) for interview in event.interviews))
             conditions.append(schedule)
         rows = matching(*conditions)
     return _cancel(session, rows)
 
 
-def _named(interview: InterviewRef) -> ColumnElement[bool]:
+def _of_scheduled(interview: InterviewRef) -> ColumnElement[bool]:
     """The assignments of one interview of a schedule, of the people it names."""
     condition = Assignment.interview_key == interview.id
     if interview.interviewers:

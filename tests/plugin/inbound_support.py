@@ -107,6 +107,32 @@ def deliveries(db: Session) -> list[WebhookDelivery]:
     return _done(db, list(db.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id))))
 
 
+#: An Ashby job's onsite stage with two interviews, named by Ashby's interview ids.
+ASHBY_INTERVIEWS = [
+    {
+        "name": "Analytics case",
+        "ats_interview_id": "iv-analytics",
+        "format": "analytics-case",
+        "competencies": ["fluency-with-data"],
+    },
+    {
+        "name": "Spec writing",
+        "ats_interview_id": "iv-spec",
+        "format": "spec-writing",
+        "competencies": ["functional-specification"],
+    },
+]
+
+
+def ashby_onsite_loop(db: Session) -> Loop:
+    return add_loop(
+        db,
+        ats="ashby",
+        job_id="job-ashby-1",
+        stages=[{"name": "Onsite", "ats_stage_id": "stage-onsite", "interviews": ASHBY_INTERVIEWS}],
+    )
+
+
 def application(db: Session, ats: str, external_id: str) -> Application | None:
     db.expire_all()
     return _done(

@@ -29,6 +29,7 @@ from tests.plugin.inbound_support import (
     add_loop,
     app,
     application,
+    ashby_onsite_loop,
     assignments,
     count,
     deliveries,
@@ -978,31 +979,6 @@ def test_ashby_stage_change_creates_waiting_assignments_and_dedupes_per_action(
     ping = b'{"action": "ping", "data": {"webhookActionType": "ping"}}'
     assert client.post("/webhooks/ashby", data=ping, headers=ashby_headers(ping)).status_code == 200
     assert count(db, WebhookDelivery) == 3
-
-
-ASHBY_INTERVIEWS = [
-    {
-        "name": "Analytics case",
-        "ats_interview_id": "iv-analytics",
-        "format": "analytics-case",
-        "competencies": ["fluency-with-data"],
-    },
-    {
-        "name": "Spec writing",
-        "ats_interview_id": "iv-spec",
-        "format": "spec-writing",
-        "competencies": ["functional-specification"],
-    },
-]
-
-
-def ashby_onsite_loop(db: Session) -> None:
-    add_loop(
-        db,
-        ats="ashby",
-        job_id="job-ashby-1",
-        stages=[{"name": "Onsite", "ats_stage_id": "stage-onsite", "interviews": ASHBY_INTERVIEWS}],
-    )
 
 
 def post_ashby(app: Flask, action: str, data: dict[str, Any], action_id: str) -> Any:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from plugin.services import inbox
 from plugin.services.reread import completer
-from tests.plugin.inbound_support import add_loop, application, assignments, deliveries
+from tests.plugin.inbound_support import application, ashby_onsite_loop, assignments, deliveries
 from tests.webhooks.helpers import (
     INBOUND_CONFIG,
     ashby_application,
@@ -34,28 +34,6 @@ def app(make_app: Callable[..., Flask]) -> Flask:
     config = {key: value for key, value in INBOUND_CONFIG.items() if key != "WEBHOOK_HANDLING"}
     return make_app(
         **config, ASHBY_API_KEY="ashby-key", ASHBY_API_URL=ASHBY, PUBLIC_URL="https://hl.test"
-    )
-
-
-def ashby_loop(db: Session) -> None:
-    add_loop(
-        db,
-        ats="ashby",
-        job_id="job-ashby-1",
-        stages=[
-            {
-                "name": "Onsite",
-                "ats_stage_id": "stage-onsite",
-                "interviews": [
-                    {
-                        "name": "Analytics case",
-                        "ats_interview_id": "iv-analytics",
-                        "format": "analytics-case",
-                        "competencies": ["fluency-with-data"],
-                    }
-                ],
-            }
-        ],
     )
 
 
@@ -92,22 +70,25 @@ def handle(app: Flask) -> dict[str, int]:
 def test_a_stage_change_gets_the_interviewers_already_scheduled_in_that_stage(
     app: Flask, db: Session
 ) -> None:
-    ashby_loop(db)
+    ashby_onsite_loop(db)
     mock_ashby()
     assert post_stage_change(app)["status"] == "accepted"
     assert handle(app) == {"done": 1}
     found = application(db, "ashby", APPLICATION)
     assert found is not None and found.current_stage_id == "stage-onsite"
-    [assignment] = assignments(db, found.id)
-    # The interviewer of this stage's schedule, not the earlier stage's.
-    assert (assignment.interview_key, assignment.interviewer_key) == ("iv-analytics", "user-1")
+    # The interviewer of this stage's schedule, not the earlier stage's; nobody is
+    # scheduled for the spec interview yet, so it waits.
+    assert [(a.interview_key, a.interviewer_key) for a in assignments(db, found.id)] == [
+        ("iv-analytics", "user-1"),
+        ("iv-spec", ""),
+    ]
     sent = [json.loads(call.request.body or b"{}") for call in responses.calls]
     assert sent == [{"applicationId": APPLICATION}] * 2
 
 
 @responses.activate
 def test_an_ashby_api_error_fails_the_delivery_for_a_later_retry(app: Flask, db: Session) -> None:
-    ashby_loop(db)
+    ashby_onsite_loop(db)
     mock_ashby(info_status=503)
     post_stage_change(app)
     assert handle(app) == {"failed": 1}

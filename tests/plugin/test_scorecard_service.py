@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from plugin.links import make_link_token
-from plugin.models import Assignment, OutboxJob, Rating, Scorecard, ScorecardRevision
+from plugin.models import Assignment, Loop, OutboxJob, Rating, Scorecard, ScorecardRevision
 from plugin.outbox import enqueue
 from plugin.services import hooks
 from plugin.services import scorecards as service
@@ -66,6 +67,20 @@ def save(db: Session, arranged: Arranged, index: int, data: ScorecardInput) -> s
     result = service.save_scorecard(db, context(db, arranged.assignments[index]), data)
     db.commit()
     return result
+
+
+def no_longer_asked(db: Session, arranged: Arranged, competency: str) -> None:
+    """The recruiter edits the loop: the first interview no longer asks about ``competency``."""
+    loop = db.get(Loop, arranged.application.loop_id)
+    assert loop is not None
+    document = copy.deepcopy(loop.definition)
+    asked = set(arranged.competencies(0))
+    for stage in document["stages"]:
+        for interview in stage["interviews"]:
+            if asked <= set(interview["competencies"]):
+                interview["competencies"].remove(competency)
+    loop.definition = document
+    db.commit()
 
 
 def count(db: Session, model: Any) -> int:
@@ -422,22 +437,10 @@ def test_a_draft_saved_after_a_submit_elsewhere_cannot_overwrite_it(
 def test_an_amendment_after_the_loop_changed_keeps_ratings_it_no_longer_asks_for(
     app: Flask, db: Session
 ) -> None:
-    import copy
-
-    from plugin.models import Loop
-
     arranged = arrange(app, db)
     cids = arranged.competencies(0)
     save(db, arranged, 0, complete(cids))
-    loop = db.get(Loop, arranged.application.loop_id)
-    assert loop is not None
-    document = copy.deepcopy(loop.definition)
-    for stage in document["stages"]:
-        for interview in stage["interviews"]:
-            if set(cids) <= set(interview["competencies"]):
-                interview["competencies"].remove(cids[1])
-    loop.definition = document
-    db.commit()
+    no_longer_asked(db, arranged, cids[1])
     assert context(db, arranged.assignments[0]).competency_ids == (cids[0],)
 
     same = complete([cids[0]], reason="nothing new")
@@ -455,9 +458,6 @@ def test_an_amendment_after_the_loop_changed_keeps_ratings_it_no_longer_asks_for
 def test_an_unrated_draft_entry_the_loop_no_longer_asks_for_is_dropped_on_submit(
     app: Flask, db: Session
 ) -> None:
-    import copy
-
-    from plugin.models import Loop
     from plugin.services.verdicts import compute_verdict
 
     arranged = arrange(app, db)
@@ -465,15 +465,7 @@ def test_an_unrated_draft_entry_the_loop_no_longer_asks_for_is_dropped_on_submit
     # The page saves evidence typed before a rating was chosen as an unrated entry.
     typed = {cids[1]: RatingInput(service.UNRATED, "typed before rating")}
     save(db, arranged, 0, ScorecardInput(ratings=typed))
-    loop = db.get(Loop, arranged.application.loop_id)
-    assert loop is not None
-    document = copy.deepcopy(loop.definition)
-    for stage in document["stages"]:
-        for interview in stage["interviews"]:
-            if set(cids) <= set(interview["competencies"]):
-                interview["competencies"].remove(cids[1])
-    loop.definition = document
-    db.commit()
+    no_longer_asked(db, arranged, cids[1])
 
     assert save(db, arranged, 0, complete([cids[0]])).action == "submitted"
     card = db.scalar(select(Scorecard))
