@@ -133,9 +133,9 @@ def handle_delivery(
         return "skipped"
     error: BaseException | None = None
     try:
-        if isinstance(event, Exception):
-            raise event
         if row.body != REDACTED_BODY:  # else its effect happened before it was redacted
+            if isinstance(event, Exception):
+                raise event
             with session.begin_nested():
                 done = event or normalise(row.provider, parse_body(row.body))
                 apply_event(session, done)

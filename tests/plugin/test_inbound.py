@@ -834,6 +834,27 @@ def test_a_lever_token_spent_on_an_event_we_ignore_cannot_carry_other_data_later
     assert kept is not None and kept.candidate_name == "Kim" and kept.purged_at is None
 
 
+def test_a_lever_deletion_is_redacted_once_handled_and_replays_as_done(
+    inbound_app: Flask, db: Session
+) -> None:
+    db.add(
+        Application(
+            ats="lever", external_id="opp-1", candidate_external_id="c-1", candidate_name="Kim"
+        )
+    )
+    db.commit()
+    deletion = {"candidateId": "c-1", "opportunityId": "opp-1", "name": "Kim Doe"}
+    body = lever_body("candidateDeleted", deletion, token="d" * 48)
+    answer = inbound_app.test_client().post("/webhooks/lever", data=body)
+    assert answer.get_json()["status"] == "done"
+    [row] = deliveries(db)
+    assert (row.body, row.application_key, row.candidate_key) == (REDACTED_BODY, "opp-1", "c-1")
+    with inbound_app.app_context():
+        from plugin.db import get_session
+
+        assert inbox.replay(get_session(), [row.id]) == {row.id: "done"}
+
+
 @pytest.mark.parametrize(
     "body",
     [
