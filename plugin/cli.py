@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from plugin.auth import ROLES, create_token
 from plugin.commands import inbox as inbox_commands
@@ -23,7 +25,22 @@ def _create_app() -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+class HireloopGroup(FlaskGroup):
+    """Flask's CLI group; a database that cannot answer (down, or without the schema)
+    is a one-line error for the operator, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (OperationalError, ProgrammingError) as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+            raise click.ClickException(
+                f"the database did not answer as expected ({reason}). If its schema is "
+                "missing or older than this release, run `hireloop db upgrade`."
+            ) from None
+
+
+@click.group(cls=HireloopGroup, create_app=_create_app, add_version_option=False)
 def main() -> None:
     """hireloop: structured interview loops beside your ATS."""
 

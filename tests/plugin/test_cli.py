@@ -36,6 +36,16 @@ def test_db_upgrade_twice_on_a_new_sqlite_file(tmp_path: Path) -> None:
         assert "database at head" in result.stdout
 
 
+def test_a_database_without_the_schema_is_a_one_line_error(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    env = {"HIRELOOP_DATABASE_URL": url, "HIRELOOP_SECRET_KEY": "x"}
+    result = CliRunner().invoke(main, ["inbox", "list"], env=env)
+    assert result.exit_code == 1
+    assert "no such table: webhook_deliveries" in result.output
+    assert "run `hireloop db upgrade`" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_tokens_create_prints_the_token_once_on_its_last_line(
     database_url: str, db: Session
 ) -> None:
