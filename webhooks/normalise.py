@@ -516,8 +516,11 @@ def _ashby_schedule(action: str, data: Mapping[str, Any]) -> InboundEvent:
     assert schedule is not None
     path = "data.interviewSchedule"
     stage_id = _opt_id(schedule.get("interviewStageId"), f"{path}.interviewStageId")
-    interviews = _ashby_interviews(schedule, path)
     if schedule.get("status") == "Cancelled":
+        try:
+            interviews = _ashby_interviews(schedule, path)
+        except MalformedPayload:
+            interviews = ()  # the whole stage's, rather than refuse a cancellation
         application_id = _opt_id(schedule.get("applicationId"), f"{path}.applicationId")
         return InboundEvent(
             "ashby",
@@ -533,7 +536,7 @@ def _ashby_schedule(action: str, data: Mapping[str, Any]) -> InboundEvent:
         raise MalformedPayload(f"{path}.interviewStageId", "is missing")
     snapshot = ApplicationSnapshot(
         external_id=_id(schedule.get("applicationId"), f"{path}.applicationId"),
-        interviews=interviews,
+        interviews=_ashby_interviews(schedule, path),
     )
     return InboundEvent(
         "ashby",

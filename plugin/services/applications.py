@@ -179,7 +179,7 @@ def upsert_application(session: Session, event: InboundEvent) -> Application:
     same_stage = snapshot.stage_id is None or snapshot.stage_id == application.current_stage_id
     interviews = snapshot.interviews if same_stage else None
     ensure_assignments(
-        session, application, stage, interviews, reopen=entered or reopened, prune=current
+        session, application, stage, interviews, reopen=entered or reopened, panel=current
     )
     return application
 
@@ -247,15 +247,14 @@ def ensure_assignments(
     interviews: Sequence[InterviewRef] | None,
     *,
     reopen: bool = False,
-    revive: bool = False,
-    prune: bool = False,
+    panel: bool = False,
 ) -> list[Assignment]:
     """Create what is missing for the stage's loop interviews; idempotent. ``reopen``: the
-    application (re-)entered the stage, so its cancelled assignments count again;
-    ``revive``: ``interviews`` says who interviews now, so a cancelled assignment of a person
-    it names counts again; ``prune``: ``interviews`` is the whole current panel of each
-    interview it mentions, so an untouched assignment of a person it no longer names (swapped
-    out, declined) is cancelled: else it would keep the verdict provisional for ever."""
+    application (re-)entered the stage, so its cancelled assignments count again. ``panel``:
+    ``interviews`` is the current panel of each interview it mentions, so a person it names
+    interviews (a cancelled assignment of theirs counts again) and an unstarted assignment of
+    a person it no longer names (swapped out, declined) is cancelled: else it would keep the
+    verdict provisional for ever."""
     touched: list[Assignment] = []
     stage_name = str(stage.get("name", ""))[:300]
     for loop_interview in stage.get("interviews") or []:
@@ -265,6 +264,7 @@ def ensure_assignments(
         name = str(loop_interview.get("name") or key)[:300]
         named = _interviewers_of(loop_interview, interviews) if interviews is not None else None
         people = named or ()
+        current = panel and named is not None
         rows = session.scalars(
             select(Assignment).where(
                 Assignment.application_id == application.id, Assignment.interview_key == key
@@ -274,42 +274,28 @@ def ensure_assignments(
         if reopen:
             for row in rows:
                 if row.status == "cancelled":
-                    row.status, row.cancelled_at = "pending", None
-                    if row.interviewer_key:
-                        session.flush()
-                        hooks.assignment_created(session, row)
-                    touched.append(row)
-        if prune and named is not None:
+                    _reopen(session, row, touched)
+        if current:
             listed = {person.id for person in people}
             gone = [r for r in rows if r.interviewer_key and r.interviewer_key not in listed]
-            if _cancel(session, gone, statuses=("pending",)) and not people:
-                if all(row.status == "cancelled" for row in rows):
-                    # Nobody interviews now: the interview waits for someone again.
-                    waiting = by_person.get("")
-                    if waiting is None:
-                        waiting = _new_assignment(application, stage_name, key, name, None)
-                        session.add(waiting)
-                    waiting.status, waiting.cancelled_at = "pending", None
-                    session.flush()
-                    touched.append(waiting)
-                continue
+            _cancel(session, gone, statuses=("pending",))
         if not people:
-            if not rows:
-                placeholder = _new_assignment(application, stage_name, key, name, None)
-                session.add(placeholder)
-                session.flush()
-                touched.append(placeholder)
+            # Nobody known yet, or (a current panel) nobody interviews now: one assignment
+            # waits for an interviewer.
+            if not rows or (current and all(row.status == "cancelled" for row in rows)):
+                waiting = by_person.get("")
+                if waiting is None:
+                    waiting = _new_assignment(application, stage_name, key, name, None)
+                    session.add(waiting)
+                _reopen(session, waiting, touched)
             continue
         for person in people:
             known = by_person.get(person.id)
             if known is not None:
                 if not known.interviewer_name and person.name:
                     known.interviewer_name = person.name[:300]
-                if revive and known.status == "cancelled":
-                    known.status, known.cancelled_at = "pending", None
-                    session.flush()
-                    hooks.assignment_created(session, known)
-                    touched.append(known)
+                if current and known.status == "cancelled":
+                    _reopen(session, known, touched)
                 continue
             open_slot = by_person.get("")
             # Only an untouched slot: a scorecard begun through the waiting slot's link is
@@ -329,7 +315,18 @@ def ensure_assignments(
             session.flush()
             hooks.assignment_created(session, row)
             touched.append(row)
+        if current and "" in by_person:
+            # The panel is named: a slot still waiting for someone waits for nobody.
+            _cancel(session, [by_person[""]], statuses=("pending",))
     return touched
+
+
+def _reopen(session: Session, row: Assignment, touched: list[Assignment]) -> None:
+    row.status, row.cancelled_at = "pending", None
+    if row.interviewer_key:  # its interviewer gets their link (again)
+        session.flush()
+        hooks.assignment_created(session, row)
+    touched.append(row)
 
 
 def _new_assignment(
@@ -371,9 +368,11 @@ def _cancel(
 
 
 def schedule_interviews(session: Session, event: InboundEvent) -> list[Assignment]:
-    """Who interviews, as an interview schedule names them (Ashby): the assignments of the
-    schedule's stage, while the application is in it. It creates no application and moves
-    nothing else: a schedule is not the application's own state."""
+    """Who interviews, as an interview schedule names them (Ashby): the panel of each
+    interview it names, in the schedule's stage, while the application is in it. It creates
+    no application and moves nothing else: a schedule is not the application's own state.
+    (Schedules carry no time of the application's, so two updates of one schedule delivered
+    out of order apply in the order they are handled.)"""
     snapshot = event.application
     assert snapshot is not None
     application = find_application(session, event.provider, snapshot.external_id, lock=True)
@@ -391,7 +390,7 @@ def schedule_interviews(session: Session, event: InboundEvent) -> list[Assignmen
     )
     if stage is None:
         return []
-    return ensure_assignments(session, application, stage, snapshot.interviews, revive=True)
+    return ensure_assignments(session, application, stage, snapshot.interviews, panel=True)
 
 
 def cancel_interview(session: Session, event: InboundEvent) -> int:
@@ -432,11 +431,12 @@ def cancel_interview(session: Session, event: InboundEvent) -> int:
 
 
 def _of_scheduled(interview: InterviewRef) -> ColumnElement[bool]:
-    """The assignments of one interview of a schedule, of the people it names."""
+    """The assignments of one interview of a schedule: of the people it names, and the one
+    waiting for an interviewer."""
     condition = Assignment.interview_key == interview.id
     if interview.interviewers:
         people = [person.id for person in interview.interviewers]
-        condition &= Assignment.interviewer_key.in_(people)
+        condition &= Assignment.interviewer_key.in_([*people, ""])
     return condition
 
 
@@ -456,8 +456,12 @@ def _candidate_applications(session: Session, event: InboundEvent) -> Sequence[A
     ).all()
 
 
-def purge_application(session: Session, application: Application, *, close: bool) -> None:
-    forget_deliveries(session, application)
+def purge_application(
+    session: Session, application: Application, *, close: bool, candidate_gone: bool = True
+) -> None:
+    """``candidate_gone``: the candidate was deleted or anonymized (not merged into another,
+    who is still there): the deliveries about them are forgotten too."""
+    forget_deliveries(session, application, by_candidate=candidate_gone)
     application.candidate_name = None
     application.candidate_external_id = None
     if application.purged_at is None:
@@ -468,12 +472,14 @@ def purge_application(session: Session, application: Application, *, close: bool
         _cancel(session, _assignments_of(session, application.id))
 
 
-def forget_deliveries(session: Session, application: Application) -> None:
-    """The bodies kept of the handled deliveries about the application or its candidate
-    carry their personal data: redacted (the rows, their dedupe keys and their effects stay).
-    Those still to be handled are redacted once they are (``about_purged``)."""
+def forget_deliveries(
+    session: Session, application: Application, *, by_candidate: bool = True
+) -> None:
+    """The bodies kept of the handled deliveries about the application (``by_candidate``:
+    or its candidate) carry personal data: redacted (the rows, their dedupe keys and their
+    effects stay). Those still to be handled are redacted once they are (``about_purged``)."""
     about = [WebhookDelivery.application_key == application.external_id]
-    if application.candidate_external_id:
+    if by_candidate and application.candidate_external_id:
         about.append(WebhookDelivery.candidate_key == application.candidate_external_id)
     session.execute(
         update(WebhookDelivery)
@@ -536,7 +542,7 @@ def merge_candidate(session: Session, event: InboundEvent) -> int:
             )
             .with_for_update()
         ):
-            purge_application(session, application, close=True)
+            purge_application(session, application, close=True, candidate_gone=False)
     return count
 
 

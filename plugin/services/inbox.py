@@ -133,7 +133,7 @@ def handle_delivery(
         return "skipped"
     error: BaseException | None = None
     try:
-        if row.body != REDACTED_BODY:  # else its effect happened before it was redacted
+        if row.body != REDACTED_BODY:  # else nothing is left to do: its candidate was purged
             if isinstance(event, Exception):
                 raise event
             with session.begin_nested():

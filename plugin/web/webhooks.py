@@ -14,6 +14,7 @@ committed before the 200 in both modes.
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -89,7 +90,11 @@ def receive(provider: str) -> Response | tuple[Response, int]:
         # Lever signs only token + triggeredAt, not the data: its token is remembered even
         # when the event needs nothing, or a copy with other data could use the token again.
         if provider == "lever":
-            remembered = inbox.store(session, env, body, headers, handled=True, about=event.subject)
+            # Only what makes the token known is kept: the data of an event hireloop does
+            # not use is nobody's business here (and names no one a purge could find).
+            assert document is not None
+            kept = {key: document.get(key) for key in ("event", "triggeredAt", "token")}
+            remembered = inbox.store(session, env, json.dumps(kept).encode(), {}, handled=True)
             if remembered is None:
                 return jsonify({"status": "duplicate", "delivery": None, "event": env.event_type})
         return jsonify(

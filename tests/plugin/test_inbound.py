@@ -452,6 +452,11 @@ def test_an_interviewer_swapped_out_or_declining_is_cancelled_and_never_by_an_ol
     )
     post_gh(inbound_app, declined, event_id="d")
     assert panel() == [("2622", "cancelled"), ("3003", "draft"), ("3002", "cancelled")]
+    back = gh_variant(
+        interviewers=[carl], action="application_updated", last_activity_at="2015-02-12T00:00:00Z"
+    )
+    post_gh(inbound_app, back, event_id="e")  # Carl is on the panel again: he interviews
+    assert panel() == [("2622", "pending"), ("3003", "draft"), ("3002", "cancelled")]
 
 
 def test_when_nobody_interviews_any_more_the_interview_waits_for_someone(
@@ -471,6 +476,16 @@ def test_when_nobody_interviews_any_more_the_interview_waits_for_someone(
         ("113101", "2622", "cancelled"),
         ("Spec writing", "", "pending"),
         ("113101", "", "pending"),  # waits for an interviewer, keeping the verdict provisional
+    ]
+    again = gh_variant(
+        interviewers=[carl], action="application_updated", last_activity_at="2015-02-11T00:00:00Z"
+    )
+    post_gh(inbound_app, again, event_id="c")
+    rows = [(a.interview_key, a.interviewer_key, a.status) for a in assignments(db, app.id)]
+    assert rows == [
+        ("113101", "2622", "pending"),
+        ("Spec writing", "", "pending"),
+        ("113101", "", "cancelled"),  # Carl is back: nobody else to wait for
     ]
 
 
@@ -588,6 +603,27 @@ def test_merge_moves_applications_to_the_winning_candidate(inbound_app: Flask, d
     assert post_gh(inbound_app, body, event_id="merge").status_code == 200
     app = application(db, "greenhouse", "265277")
     assert app is not None and app.candidate_external_id == "999" and app.candidate_name
+
+
+def test_a_merge_forgets_the_merged_away_applications_not_the_surviving_candidate(
+    inbound_app: Flask, db: Session
+) -> None:
+    post_gh(inbound_app, GH_STAGE, event_id="stage")  # application 265277 of candidate 265772
+    duplicate = json.loads(gh_variant(application_id=777))
+    duplicate["payload"]["application"]["candidate"]["id"] = 999
+    post_gh(inbound_app, json.dumps(duplicate).encode(), event_id="duplicate")
+    merge = {
+        "action": "merge_candidate",
+        "payload": {
+            "person": {"id": 999, "new_candidate_id": 265772, "deleted_application_ids": [777]}
+        },
+    }
+    assert post_gh(inbound_app, json.dumps(merge).encode(), event_id="merge").status_code == 200
+    kept, merged_away, merge_row = deliveries(db)
+    assert kept.body == GH_STAGE  # about the surviving candidate, who is still there
+    assert merged_away.body == REDACTED_BODY and merge_row.body == REDACTED_BODY
+    survivor = application(db, "greenhouse", "265277")
+    assert survivor is not None and survivor.candidate_external_id == "265772"
 
 
 def test_job_stage_deleted_cancels_pending_assignments_of_that_stage(
@@ -830,6 +866,8 @@ def test_a_lever_token_spent_on_an_event_we_ignore_cannot_carry_other_data_later
         "done",
         f"token:{token}",
     )
+    # Only what makes the token known is kept, not the data of an event nobody uses.
+    assert json.loads(row.body) == {"event": "interviewCreated", "triggeredAt": at, "token": token}
     kept = application(db, "lever", "opp-1")
     assert kept is not None and kept.candidate_name == "Kim" and kept.purged_at is None
 
@@ -1079,6 +1117,14 @@ def test_an_ashby_schedule_cancels_only_its_own_interviews_and_a_new_one_revives
     again = {**analytics, "id": "sched-3"}
     post_ashby(inbound_app, "interviewScheduleCreate", {"interviewSchedule": again}, "r")
     assert states() == [("iv-analytics", "user-1", "pending"), ("iv-spec", "user-2", "pending")]
+    # The schedule's update swaps the interviewer: the one swapped out no longer interviews.
+    swapped = ashby_interview_schedule(events=(("iv-analytics", ("user-3",)),))
+    post_ashby(inbound_app, "interviewScheduleUpdate", {"interviewSchedule": swapped}, "w")
+    assert states() == [
+        ("iv-analytics", "user-1", "cancelled"),
+        ("iv-spec", "user-2", "pending"),
+        ("iv-analytics", "user-3", "pending"),
+    ]
 
 
 def test_an_ashby_schedule_of_an_unknown_or_closed_application_changes_nothing(
