@@ -6,6 +6,9 @@ and is closed when the context ends; code that changes data commits at the edge.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +16,7 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from plugin import sqlite
+from plugin import foreground, sqlite
 
 EXTENSION = "hireloop.db"
 
@@ -29,7 +32,18 @@ def make_engine(url: str, **options: Any) -> Engine:
         engine = create_engine(url, connect_args=sqlite.connect_args(), **options)
         sqlite.configure(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **options)
+    engine = create_engine(url, pool_pre_ping=True, **options)
+    lock = foreground_lock_file(engine)
+    foreground.configure(engine, lambda _dbapi_connection: lock)
+    return engine
+
+
+def foreground_lock_file(engine: Engine) -> str:
+    """The lock file through which this machine's processes using one database server and
+    database see each other's transactions (``plugin.foreground``)."""
+    where = f"{engine.url.host}:{engine.url.port}/{engine.url.database}"
+    digest = hashlib.sha256(where.encode()).hexdigest()[:16]
+    return os.path.join(tempfile.gettempdir(), f"hireloop-{digest}.foreground")
 
 
 def init_app(app: Flask) -> None:

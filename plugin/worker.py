@@ -56,10 +56,10 @@ from plugin import outbox
 from plugin.ats.errors import AtsError
 from plugin.ats.ratelimit import db_now
 from plugin.db import state
+from plugin.foreground import background_writes
 from plugin.models import OutboxJob
 from plugin.services.inbox import any_due, pending_grace, process_pending_deliveries
 from plugin.services.reread import completer
-from plugin.sqlite import background_writes
 
 log = logging.getLogger("hireloop.worker")
 
@@ -196,7 +196,7 @@ class Worker:
             kinds=sorted(outbox.HANDLERS),
         )
         passes = 0
-        # On SQLite the web processes' transactions go first (see plugin.sqlite).
+        # The web processes' transactions go first (see plugin.foreground).
         with self.app.app_context(), background_writes():
             try:
                 while not self.stopping.is_set():

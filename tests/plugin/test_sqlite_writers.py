@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from plugin import sqlite
+from plugin import foreground, sqlite
 from plugin.db import make_engine
 
 
@@ -44,7 +44,7 @@ def record(engine: Engine, who: str, background: bool, begun: list[str]) -> None
             connection.execute(text("INSERT INTO events VALUES (:who)"), {"who": who})
 
     if background:
-        with sqlite.background_writes():
+        with foreground.background_writes():
             write()
     else:
         write()
@@ -104,7 +104,7 @@ def announced(database: Path) -> bool:
 def test_the_worker_waits_for_the_web_a_bounded_time_only(
     engine: Engine, database: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sqlite, "MAX_YIELD_SECONDS", 0.2)
+    monkeypatch.setattr(foreground, "MAX_YIELD_SECONDS", 0.2)
     held = os.open(f"{database}-writers", os.O_RDWR)
     fcntl.flock(held, fcntl.LOCK_SH)  # a web transaction that never ends
     try:
@@ -154,7 +154,7 @@ def test_an_in_memory_database_needs_no_writers_file(tmp_path: Path) -> None:
     engine = make_engine("sqlite://")
     with engine.begin() as connection:
         assert connection.execute(text("SELECT 1")).scalar() == 1
-    with sqlite.background_writes(), engine.begin() as connection:
+    with foreground.background_writes(), engine.begin() as connection:
         assert connection.execute(text("SELECT 2")).scalar() == 2
     engine.dispose()
     assert list(tmp_path.iterdir()) == []
@@ -163,8 +163,8 @@ def test_an_in_memory_database_needs_no_writers_file(tmp_path: Path) -> None:
 def test_while_the_web_is_busy_the_worker_waits_for_a_quiet_gap(
     engine: Engine, database: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sqlite, "QUIET_SECONDS", 0.2)
-    monkeypatch.setattr(sqlite, "_last_busy", time.monotonic())  # a web transaction just now
+    monkeypatch.setattr(foreground, "QUIET_SECONDS", 0.2)
+    monkeypatch.setattr(foreground, "_last_busy", time.monotonic())  # a web transaction just now
     begun: list[str] = []
     started = time.monotonic()
     record(engine, "worker", True, begun)
