@@ -153,6 +153,12 @@ def scorecard_inputs(cards: Sequence[Scorecard]) -> list[ScorecardInput]:
     ]
 
 
+@dataclass(frozen=True)
+class AssignmentCount:
+    expected: int = 0
+    submitted: int = 0
+
+
 def assignment_counts(
     session: Session, application_ids: Sequence[int] | Select[Any]
 ) -> dict[int, AssignmentCount]:
@@ -169,12 +175,6 @@ def assignment_counts(
         .group_by(Assignment.application_id)
     ).all()
     return {app_id: AssignmentCount(int(n), int(done)) for app_id, n, done in rows}
-
-
-@dataclass(frozen=True)
-class AssignmentCount:
-    expected: int = 0
-    submitted: int = 0
 
 
 def compute_verdict(

@@ -107,6 +107,14 @@ def deliveries(db: Session) -> list[WebhookDelivery]:
     return _done(db, list(db.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id))))
 
 
+def handle_as_the_worker(app: Flask) -> dict[str, int]:
+    """What ``hireloop worker`` does with the inbox: thin events re-read from the ATS."""
+    from plugin.services import inbox
+    from plugin.services.reread import completer
+
+    return dict(inbox.process_pending_deliveries(app, complete=completer(app.config)))
+
+
 #: An Ashby job's onsite stage with two interviews, named by Ashby's interview ids.
 ASHBY_INTERVIEWS = [
     {

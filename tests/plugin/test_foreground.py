@@ -6,8 +6,6 @@ database, so on PostgreSQL when HIRELOOP_TEST_DATABASE_URL is set.)
 
 from __future__ import annotations
 
-import fcntl
-import os
 import time
 from collections.abc import Iterator
 
@@ -16,6 +14,7 @@ from sqlalchemy import Engine, text
 
 from plugin import foreground
 from plugin.db import foreground_lock_file, make_engine
+from tests.plugin.locks import lock_held
 
 
 @pytest.fixture
@@ -28,17 +27,7 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 def announced(engine: Engine) -> bool:
-    """Whether some foreground transaction holds its shared lock."""
-    with engine.connect() as connection:
-        fd = connection.connection.info["foreground_fd"]
-        probe = os.open(f"/proc/self/fd/{fd}", os.O_RDWR)
-    try:
-        fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return False
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(probe)
+    return lock_held(foreground_lock_file(engine))
 
 
 def test_a_web_transaction_is_announced_until_it_ends_and_the_worker_waits_for_it(

@@ -13,9 +13,13 @@ from flask import Flask
 from responses import matchers
 from sqlalchemy.orm import Session
 
-from plugin.services import inbox
-from plugin.services.reread import completer
-from tests.plugin.inbound_support import application, ashby_onsite_loop, assignments, deliveries
+from tests.plugin.inbound_support import (
+    application,
+    ashby_onsite_loop,
+    assignments,
+    deliveries,
+    handle_as_the_worker,
+)
 from tests.webhooks.helpers import (
     INBOUND_CONFIG,
     ashby_application,
@@ -62,10 +66,6 @@ def post_stage_change(app: Flask) -> Any:
     return response.get_json()
 
 
-def handle(app: Flask) -> dict[str, int]:
-    return dict(inbox.process_pending_deliveries(app, complete=completer(app.config)))
-
-
 @responses.activate
 def test_a_stage_change_gets_the_interviewers_already_scheduled_in_that_stage(
     app: Flask, db: Session
@@ -73,7 +73,7 @@ def test_a_stage_change_gets_the_interviewers_already_scheduled_in_that_stage(
     ashby_onsite_loop(db)
     mock_ashby()
     assert post_stage_change(app)["status"] == "accepted"
-    assert handle(app) == {"done": 1}
+    assert handle_as_the_worker(app) == {"done": 1}
     found = application(db, "ashby", APPLICATION)
     assert found is not None and found.current_stage_id == "stage-onsite"
     # The interviewer of this stage's schedule, not the earlier stage's; nobody is
@@ -91,7 +91,7 @@ def test_an_ashby_api_error_fails_the_delivery_for_a_later_retry(app: Flask, db:
     ashby_onsite_loop(db)
     mock_ashby(info_status=503)
     post_stage_change(app)
-    assert handle(app) == {"failed": 1}
+    assert handle_as_the_worker(app) == {"failed": 1}
     [row] = deliveries(db)
     assert row.status == "failed" and "503" in (row.last_error or "")
     assert application(db, "ashby", APPLICATION) is None  # not handled half-informed

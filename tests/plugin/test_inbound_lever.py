@@ -15,8 +15,13 @@ from sqlalchemy.orm import Session
 
 from plugin.models import WebhookDelivery
 from plugin.services import inbox
-from plugin.services.reread import completer
-from tests.plugin.inbound_support import add_loop, application, assignments, deliveries
+from tests.plugin.inbound_support import (
+    add_loop,
+    application,
+    assignments,
+    deliveries,
+    handle_as_the_worker,
+)
 from tests.webhooks.helpers import INBOUND_CONFIG, now_ms, payload_bytes, resign_lever
 
 LEVER = "https://lever.test/v1"
@@ -88,10 +93,6 @@ def post_lever(app: Flask) -> Any:
     return app.test_client().post("/webhooks/lever", data=body, content_type="application/json")
 
 
-def handle(app: Flask) -> dict[str, int]:
-    return dict(inbox.process_pending_deliveries(app, complete=completer(app.config)))
-
-
 @responses.activate
 def test_a_thin_stage_change_is_completed_from_lever_and_assigns_the_interviewer(
     app: Flask, db: Session
@@ -99,7 +100,7 @@ def test_a_thin_stage_change_is_completed_from_lever_and_assigns_the_interviewer
     lever_loop(db)
     mock_lever()
     assert post_lever(app).get_json()["status"] == "accepted"
-    assert handle(app) == {"done": 1}
+    assert handle_as_the_worker(app) == {"done": 1}
     found = application(db, "lever", OPPORTUNITY)
     assert found is not None
     assert (found.job_id, found.job_name, found.candidate_name) == (
@@ -123,7 +124,7 @@ def test_a_lever_api_error_fails_the_delivery_which_is_retried_not_lost(
     lever_loop(db)
     mock_lever(opportunity_status=401)
     post_lever(app)
-    assert handle(app) == {"failed": 1}
+    assert handle_as_the_worker(app) == {"failed": 1}
     [row] = deliveries(db)
     assert row.status == "failed" and "401" in (row.last_error or "")
     assert application(db, "lever", OPPORTUNITY) is None  # not handled half-informed
@@ -133,7 +134,7 @@ def test_a_lever_api_error_fails_the_delivery_which_is_retried_not_lost(
         update(WebhookDelivery).values(next_attempt_at=datetime.now(UTC) - timedelta(seconds=1))
     )
     db.commit()
-    assert handle(app) == {"done": 1}
+    assert handle_as_the_worker(app) == {"done": 1}
     found = application(db, "lever", OPPORTUNITY)
     assert found is not None and found.job_id == "posting-1"
 

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, text
 
 from plugin import foreground, sqlite
 from plugin.db import make_engine
+from tests.plugin.locks import lock_held
 
 
 @pytest.fixture
@@ -90,15 +91,7 @@ def test_the_web_goes_before_the_worker_when_both_wait(engine: Engine, database:
 
 
 def announced(database: Path) -> bool:
-    """Whether some web transaction holds its shared lock on the writers file."""
-    probe = os.open(f"{database}-writers", os.O_RDWR)
-    try:
-        fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return False
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(probe)
+    return lock_held(f"{database}-writers")
 
 
 def test_the_worker_waits_for_the_web_a_bounded_time_only(
