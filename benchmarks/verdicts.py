@@ -40,17 +40,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from plugin import create_app  # noqa: E402
-from plugin.auth import create_token  # noqa: E402
-from plugin.db import get_engine  # noqa: E402
-from plugin.migrate import upgrade  # noqa: E402
-from plugin.models import (  # noqa: E402
-    Application,
-    Assignment,
-    Loop,
-    Rating,
-    Scorecard,
-    utcnow,
-)
+from plugin.applications.models import Application, Assignment  # noqa: E402
+from plugin.auth.tokens import create_token  # noqa: E402
+from plugin.core.db import get_engine  # noqa: E402
+from plugin.core.migrate import upgrade  # noqa: E402
+from plugin.core.models import utcnow  # noqa: E402
+from plugin.loops.models import Loop  # noqa: E402
+from plugin.scorecards.models import Rating, Scorecard  # noqa: E402
 from scorecards.aggregation import RatingInput, ScorecardInput, aggregate, summarize  # noqa: E402
 from scorecards.hiring_bar import HiringBar  # noqa: E402
 from scorecards.loader import builtin_frameworks  # noqa: E402

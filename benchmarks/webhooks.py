@@ -52,9 +52,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "bench-secret"
-PAYLOAD = (
-    ROOT.parent / "shared" / "reference" / "payloads" / "greenhouse" / "candidate_stage_change.json"
-)
+PAYLOAD = ROOT / "tests" / "fixtures" / "payloads" / "greenhouse" / "candidate_stage_change.json"
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 HIRELOOP = Path(sys.executable).with_name("hireloop")
 
@@ -80,8 +78,8 @@ def minimal_app() -> Any:
     from sqlalchemy import insert
     from sqlalchemy.exc import IntegrityError
 
-    from plugin.db import make_engine
-    from plugin.models import WebhookDelivery
+    from plugin.core.db import make_engine
+    from plugin.inbound.models import WebhookDelivery
 
     app = Flask("minimal")
     engine = make_engine(os.environ["BENCH_DATABASE_URL"])
@@ -359,9 +357,9 @@ def prepare(url: str) -> str:
     """Migrate, add the loop for job 3485, and report the durability setting."""
     from sqlalchemy import text
 
-    from plugin.db import make_engine
-    from plugin.migrate import upgrade
-    from plugin.models import Loop
+    from plugin.core.db import make_engine
+    from plugin.core.migrate import upgrade
+    from plugin.loops.models import Loop
 
     upgrade(url)
     engine = make_engine(url)
@@ -416,8 +414,9 @@ def prepare(url: str) -> str:
 def stored(url: str) -> tuple[int, int]:
     from sqlalchemy import func, select
 
-    from plugin.db import make_engine
-    from plugin.models import Assignment, WebhookDelivery
+    from plugin.applications.models import Assignment
+    from plugin.core.db import make_engine
+    from plugin.inbound.models import WebhookDelivery
 
     engine = make_engine(url)
     with engine.connect() as connection:
@@ -432,8 +431,8 @@ def stored(url: str) -> tuple[int, int]:
 def last_delivery_id(url: str) -> int:
     from sqlalchemy import func, select
 
-    from plugin.db import make_engine
-    from plugin.models import WebhookDelivery
+    from plugin.core.db import make_engine
+    from plugin.inbound.models import WebhookDelivery
 
     engine = make_engine(url)
     with engine.connect() as connection:
@@ -447,8 +446,8 @@ def wait_handled(url: str, after_id: int, max_seconds: float) -> tuple[float | N
     took (None: not within ``max_seconds``) and each delivery's handling lag in ms."""
     from sqlalchemy import func, select
 
-    from plugin.db import make_engine
-    from plugin.models import WebhookDelivery
+    from plugin.core.db import make_engine
+    from plugin.inbound.models import WebhookDelivery
 
     engine = make_engine(url)
     began = time.perf_counter()

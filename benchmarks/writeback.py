@@ -36,7 +36,7 @@ from plugin.ats.ratelimit import (
     RateLimiter,
     dispose_engines,
 )
-from plugin.migrate import upgrade
+from plugin.core.migrate import upgrade
 
 LIMIT, WINDOW = 50, 10.0
 

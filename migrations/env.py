@@ -5,9 +5,9 @@ from typing import Any, Literal
 from alembic import context
 from sqlalchemy import pool
 
-from plugin.db import make_engine
-from plugin.models import Base
-from plugin.models.base import UTCDateTime
+from plugin.core.db import make_engine
+from plugin.core.models import UTCDateTime
+from plugin.schema import metadata
 
 config = context.config
 
@@ -19,7 +19,7 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[Fal
     return False
 
 
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def run_migrations_offline() -> None:

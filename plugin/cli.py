@@ -1,27 +1,37 @@
-"""The ``hireloop`` command: Flask's CLI group with hireloop's commands added."""
+"""The ``hireloop`` command: Flask's CLI group with each capability's commands added."""
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import click
-from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask import Flask
+from flask.cli import FlaskGroup
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from plugin.auth import ROLES, create_token
-from plugin.commands import inbox as inbox_commands
-from plugin.commands import loops as loops_commands
-from plugin.commands.demo import demo_command
-from plugin.commands.worker import outbox_group, worker_command
-from plugin.db import get_session
-from scorecards.loader import FrameworkError, load_framework_file
+from plugin import create_app
+from plugin.auth.cli import tokens_group
+from plugin.core.cli import db_group
+from plugin.demo.cli import demo_command
+from plugin.frameworks.cli import frameworks_group
+from plugin.inbound.cli import inbox_group
+from plugin.jobs.cli import outbox_group, worker_command
+from plugin.loops.cli import guide_command, loops_group
+
+COMMANDS = (
+    db_group,
+    tokens_group,
+    frameworks_group,
+    demo_command,
+    loops_group,
+    guide_command,
+    inbox_group,
+    worker_command,
+    outbox_group,
+)
 
 
 def _create_app() -> Flask:
-    from plugin import create_app
-
     return create_app()
 
 
@@ -45,73 +55,8 @@ def main() -> None:
     """hireloop: structured interview loops beside your ATS."""
 
 
-@click.group("db")
-def db_group() -> None:
-    """The database schema (Alembic migrations)."""
-
-
-@db_group.command("upgrade")
-@click.option("--revision", default="head", show_default=True)
-@with_appcontext
-def db_upgrade(revision: str) -> None:
-    """Create or migrate the schema to the newest revision; safe to run again."""
-    from plugin.migrate import upgrade
-
-    upgrade(current_app.config["DATABASE_URL"], revision)
-    click.echo(f"database at {revision}")
-
-
-@click.group("tokens")
-def tokens_group() -> None:
-    """API tokens."""
-
-
-@tokens_group.command("create")
-@click.option("--role", type=click.Choice(ROLES), required=True)
-@click.option("--job", "job_id", default=None, help="Limit the token to one ATS job id.")
-@click.option("--name", default="", help="A label to recognise the token by.")
-@with_appcontext
-def tokens_create(role: str, job_id: str | None, name: str) -> None:
-    """Create a token; it is printed once, alone on the last line, and stored only hashed."""
-    session = get_session()
-    token = create_token(session, role, job_id, name)
-    session.commit()
-    scope = f" for job {job_id}" if job_id else ""
-    click.echo(f"Created a {role} token{scope}. Keep it now: it cannot be shown again.", err=True)
-    click.echo(token)
-
-
-@click.group("frameworks")
-def frameworks_group() -> None:
-    """Competency framework files."""
-
-
-@frameworks_group.command("check")
-@click.argument("path", type=click.Path(dir_okay=False))
-def frameworks_check(path: str) -> None:
-    """Validate a framework file; errors name the file, line, path and field."""
-    try:
-        framework = load_framework_file(path)
-    except FrameworkError as exc:
-        for issue in exc.issues:
-            click.echo(f"error: {issue}", err=True)
-        click.echo(f"{path}: {len(exc.issues)} error(s)", err=True)
-        sys.exit(1)
-    click.echo(
-        f"{path}: ok: framework '{framework.id}' version {framework.version}: "
-        f"{len(framework.areas)} areas, {len(framework.competencies)} competencies, "
-        f"{len(framework.levels)} levels"
-    )
-
-
-for _group in (db_group, tokens_group, frameworks_group):
-    main.add_command(_group)
-main.add_command(demo_command)
-main.add_command(loops_commands.loops_group)
-main.add_command(loops_commands.guide_command)
-main.add_command(inbox_commands.inbox_group)
-main.add_command(worker_command)
-main.add_command(outbox_group)
+for _command in COMMANDS:
+    main.add_command(_command)
 
 
 if __name__ == "__main__":

@@ -21,16 +21,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from plugin import create_app
-from plugin.auth import create_token
-from plugin.db import get_engine, make_engine
-from plugin.migrate import upgrade
-from plugin.models import Base
+from plugin.auth.tokens import create_token
+from plugin.core.db import get_engine, make_engine
+from plugin.core.migrate import upgrade
+from plugin.schema import metadata
 
-# CI clones the project with shared/ beside it; HIRELOOP_SHARED_DIR points elsewhere.
-SHARED = Path(
-    os.environ.get("HIRELOOP_SHARED_DIR", Path(__file__).resolve().parents[1].parent / "shared")
-)
-PAYLOADS = SHARED / "reference" / "payloads"
+ROOT = Path(__file__).resolve().parents[1]
+# The vendors' documented payloads, copied verbatim (tests/fixtures/payloads/README.md).
+PAYLOADS = Path(__file__).resolve().parent / "fixtures" / "payloads"
 
 
 @pytest.fixture(scope="session")
@@ -77,7 +75,7 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _empty_tables(database_url: str) -> None:
     engine = make_engine(database_url)
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    tables = [t.name for t in reversed(metadata.sorted_tables)]
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))

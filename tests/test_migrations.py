@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from plugin.migrate import check, heads, upgrade
+from plugin.core.migrate import check, heads, upgrade
 
 
 def test_one_head() -> None:

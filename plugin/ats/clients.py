@@ -32,7 +32,7 @@ from plugin.ats.ratelimit import (
     RateLimit,
     RateLimiter,
 )
-from plugin.config import env_name, text_setting
+from plugin.core.config import env_name, text_setting
 
 SUPPORTED = ("greenhouse", "lever", "ashby")
 _CACHE: dict[tuple[Any, ...], AtsClient] = {}

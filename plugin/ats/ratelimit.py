@@ -27,7 +27,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 
-from plugin.models import RateLimitBudget
+from plugin.ats.models import RateLimitBudget
 
 log = logging.getLogger("hireloop.ratelimit")
 

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import requests
 
 from plugin.ats.http import parse_retry_after
-from plugin.config import text_setting
+from plugin.core.config import text_setting
 
 
 class TransportError(Exception):

@@ -8,10 +8,14 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from plugin.db import get_session
-from plugin.models import Application, Assignment, Loop, OutboxJob, Rating, Scorecard, utcnow
-from plugin.services import writeback
-from plugin.services.verdicts import complete_verdict
+from plugin.applications.models import Application, Assignment
+from plugin.core.db import get_session
+from plugin.core.models import utcnow
+from plugin.jobs.models import OutboxJob
+from plugin.loops.models import Loop
+from plugin.scorecards.models import Rating, Scorecard
+from plugin.verdicts import writeback
+from plugin.verdicts.service import complete_verdict
 
 GH_CONFIG: dict[str, Any] = {
     "GREENHOUSE_API_URL": "https://harvest.test",

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plugin.ats.errors import AtsRateLimited
+from plugin.ats.models import RateLimitBudget
 from plugin.ats.ratelimit import (
     LEVER_LIMIT,
     DatabaseBudget,
@@ -16,7 +17,6 @@ from plugin.ats.ratelimit import (
     RateLimit,
     RateLimiter,
 )
-from plugin.models import RateLimitBudget
 from tests.plugin.ats.conftest import FakeClock
 
 

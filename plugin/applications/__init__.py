@@ -1,0 +1,13 @@
+"""Applications and their interviewer assignments as the ATS's events leave them
+(``service``), addressable by ATS identity at ``/api/applications`` (``api``)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from plugin.applications import api
+from plugin.core.api import api_of
+
+
+def init_app(app: Flask) -> None:
+    api_of(app).register_blueprint(api.blp)

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from plugin.core.models import Base, utcnow
+
+
+class Application(Base):
+    """A candidate's application as the ATS knows it; only what the product needs is kept."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        UniqueConstraint("ats", "external_id"),
+        Index("ix_applications_ats_job_id", "ats", "job_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ats: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str] = mapped_column(String(64))
+    candidate_external_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    candidate_name: Mapped[str | None] = mapped_column(String(300))
+    job_id: Mapped[str | None] = mapped_column(String(64))
+    job_name: Mapped[str | None] = mapped_column(String(300))
+    loop_id: Mapped[int | None] = mapped_column(
+        ForeignKey("loops.id", ondelete="SET NULL"), index=True
+    )
+    current_stage_id: Mapped[str | None] = mapped_column(String(64))
+    current_stage_name: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(32), default="active")
+    # The ATS's own timestamp of the state we hold: an older event never overwrites a newer one.
+    source_updated_at: Mapped[datetime | None]
+    purged_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Assignment(Base):
+    """One interviewer's part in one interview of an application; owns the signed link."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("application_id", "interview_key", "interviewer_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    stage_id: Mapped[str | None] = mapped_column(String(64))
+    stage_name: Mapped[str] = mapped_column(String(300), default="")
+    interview_key: Mapped[str] = mapped_column(String(300))
+    interview_name: Mapped[str] = mapped_column(String(300))
+    # "" while the interview has no interviewer yet (the assignment waits for one).
+    interviewer_key: Mapped[str] = mapped_column(String(300), default="")
+    interviewer_name: Mapped[str | None] = mapped_column(String(300))
+    interviewer_email: Mapped[str | None] = mapped_column(String(320))
+    status: Mapped[str] = mapped_column(String(32), default="pending")
+    # Bumped to revoke every link issued so far.
+    link_version: Mapped[int] = mapped_column(default=1)
+    scheduled_interview_id: Mapped[str | None] = mapped_column(String(64))
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -1,1 +1,0 @@
-"""hireloop commands that live in their own modules (``hireloop demo``)."""

@@ -1,0 +1,1 @@
+"""``hireloop demo`` (``cli``): hireloop beside a sandbox Greenhouse (``sandbox``) on SQLite."""

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from plugin.core.models import Base, utcnow
+
+#: What the body of a delivery about a purged candidate becomes (its effect happened before).
+REDACTED_BODY = b'{"redacted": "the candidate was deleted or anonymized"}'
+
+
+class WebhookDelivery(Base):
+    """A verified webhook delivery, committed before the sender gets its 200.
+
+    The unique (provider, dedupe_key) makes concurrent copies of one delivery a single row.
+    """
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("provider", "dedupe_key"),
+        Index("ix_webhook_deliveries_status_received_at", "status", "received_at"),
+        Index("ix_webhook_deliveries_application", "provider", "application_key"),
+        Index("ix_webhook_deliveries_candidate", "provider", "candidate_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(32))
+    event_type: Mapped[str] = mapped_column(String(100))
+    dedupe_key: Mapped[str] = mapped_column(String(200))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    headers: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(32), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    processed_at: Mapped[datetime | None]
+    # When a failed delivery is due for its next attempt (the worker retries it then).
+    next_attempt_at: Mapped[datetime | None]
+    # A worker is preparing it until then (other workers leave it alone meanwhile).
+    claimed_until: Mapped[datetime | None]
+    # Whom the delivery is about (the ATS's ids, where it says), so that purging a candidate
+    # also forgets the personal data in the bodies kept about them.
+    application_key: Mapped[str | None] = mapped_column(String(200))
+    candidate_key: Mapped[str | None] = mapped_column(String(200))

@@ -1,0 +1,100 @@
+"""The recruiter's view of notifications: ``/recruiter/messages``.
+
+Lists the messages hireloop queued (waiting for a transport, scheduled, sent, skipped,
+failed) and the assignments whose interviewer has no known address, with a form to give
+the address (the link, and any reminder that could not go, are queued again).
+Also provides the submission-rate figures to the calibration page's include.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.wrappers import Response
+
+from plugin.applications.models import Application, Assignment
+from plugin.auth.csrf import check_csrf
+from plugin.auth.pages import page_role
+from plugin.auth.tokens import Principal
+from plugin.core.config import text_setting
+from plugin.core.db import get_session
+from plugin.notify import service as notifications
+from plugin.notify import submission_rates
+from plugin.notify.transports import configured_channels
+
+bp = Blueprint("notify_pages", __name__)
+
+STATES = ("waiting", "scheduled", "retrying", "sent", "skipped", "failed")
+
+
+def _scope() -> str | None:
+    principal: Principal = g.principal
+    return None if principal.role == "admin" else principal.job_id
+
+
+@bp.get("/recruiter/messages")
+@page_role("recruiter")
+def messages_page() -> str:
+
+    session = get_session()
+    scope = _scope()
+    state = request.args.get("state") or None
+    rows = notifications.message_rows(session, job_scope=scope, limit=500)
+    totals = notifications.counts(rows)
+    shown = [row for row in rows if state is None or row.state == state]
+    return render_template(
+        "notify/messages.html",
+        rows=shown,
+        totals=totals,
+        states=STATES,
+        state=state,
+        channels=configured_channels(current_app.config),
+        smtp_host=text_setting(current_app.config, "SMTP_HOST"),
+        missing=notifications.assignments_without_address(session, job_scope=scope),
+    )
+
+
+@bp.post("/recruiter/messages/assignments/<int:assignment_id>/email")
+@page_role("recruiter")
+def set_email(assignment_id: int) -> Response:
+    check_csrf()
+    session = get_session()
+    assignment = session.get(Assignment, assignment_id)
+    application = session.get(Application, assignment.application_id) if assignment else None
+    if assignment is None or application is None:
+        abort(404)
+    scope = _scope()
+    if scope is not None and application.job_id != scope:
+        abort(403)
+    email = request.form.get("email", "").strip()
+    if "@" not in email or len(email) > 320 or any(c.isspace() for c in email):
+        flash(f"'{email}' is not an email address.", "error")
+        return redirect(url_for("notify_pages.messages_page"))
+    queued = notifications.set_address(session, assignment, email)
+    session.commit()
+    flash(
+        f"Saved {email} for {assignment.interviewer_name or assignment.interviewer_key}; "
+        f"{queued} message(s) queued again.",
+        "info",
+    )
+    return redirect(url_for("notify_pages.messages_page"))
+
+
+@bp.app_template_global("submission_rates_report")
+def submission_rates_report(days: int = 180, job_id: str | None = None) -> dict[str, Any]:
+    """For the calibration page: ``{% include "notify/_submission_rates.html" %}``."""
+    principal: Principal | None = g.get("principal")
+    if principal is not None and principal.role != "admin" and principal.job_id is not None:
+        job_id = principal.job_id
+    return submission_rates.report(get_session(), days=days, job_id=job_id)

@@ -1,1 +1,0 @@
-"""Application services: units of work over the session, with collaborators injected."""

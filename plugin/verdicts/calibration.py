@@ -1,0 +1,119 @@
+"""Calibration from the database: submitted ratings of a recent window, by interviewer and loop.
+
+Shown to admins as information; nothing here feeds back into a verdict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from plugin.applications.models import Application
+from plugin.core.models import utcnow
+from plugin.frameworks.registry import registry
+from plugin.loops.models import Loop
+from plugin.scorecards.models import Rating, Scorecard
+from scorecards.calibration import (
+    MIN_COMPARISONS,
+    Agreement,
+    CalibrationRating,
+    InterviewerStats,
+    agreement,
+    interviewer_stats,
+)
+from scorecards.framework import RATING_POINTS
+
+
+@dataclass(frozen=True)
+class CalibrationReport:
+    days: int
+    ats: str | None
+    job_id: str | None
+    interviewers: list[InterviewerStats]
+    agreement: list[Agreement]
+    loops: dict[str, str]
+    competency_names: dict[str, str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "window_days": self.days,
+            "ats": self.ats,
+            "job_id": self.job_id,
+            "min_comparisons": MIN_COMPARISONS,
+            "interviewers": [row.to_dict() for row in self.interviewers],
+            "agreement": [
+                {
+                    **row.to_dict(),
+                    "loop_name": self.loops.get(row.loop, row.loop),
+                    "competency_name": self.competency_names.get(row.competency, row.competency),
+                }
+                for row in self.agreement
+            ],
+            "note": (
+                "Information for calibration conversations; verdicts never adjust for it. "
+                "Leniency is the mean difference, in scale points, between an interviewer's "
+                "rating and their co-interviewers' on the same candidate and competency."
+            ),
+        }
+
+
+def calibration_report(
+    session: Session, *, days: int = 180, ats: str | None = None, job_id: str | None = None
+) -> CalibrationReport:
+    since = utcnow() - timedelta(days=days)
+    stamp = func.coalesce(Scorecard.submitted_at, Scorecard.updated_at)
+    query = (
+        select(
+            Rating.application_id,
+            Rating.competency_id,
+            Rating.rating,
+            Scorecard.id,
+            Scorecard.interviewer_key,
+            Scorecard.interviewer_name,
+            Application.loop_id,
+            Application.ats,
+            Application.job_id,
+        )
+        .join(Scorecard, Scorecard.id == Rating.scorecard_id)
+        .join(Application, Application.id == Rating.application_id)
+        .where(Scorecard.status == "submitted", stamp >= since)
+        .order_by(Rating.id)
+    )
+    if ats:
+        query = query.where(Application.ats == ats)
+    if job_id:
+        query = query.where(Application.job_id == job_id)
+
+    loops: dict[str, str] = {}
+    for loop_row in session.execute(select(Loop.id, Loop.name, Loop.ats, Loop.job_id)):
+        loops[str(loop_row.id)] = loop_row.name
+        loops.setdefault(f"{loop_row.ats}:{loop_row.job_id}", loop_row.name)
+
+    names: dict[str, str] = {}
+    records: list[CalibrationRating] = []
+    for row in session.execute(query):
+        who = row.interviewer_key or row.interviewer_name or f"scorecard-{row.id}"
+        if row.interviewer_name:
+            names.setdefault(who, row.interviewer_name)
+        loop = str(row.loop_id) if row.loop_id is not None else f"{row.ats}:{row.job_id}"
+        records.append(
+            CalibrationRating(row.application_id, loop, row.competency_id, who, row.rating, row.id)
+        )
+
+    competency_names: dict[str, str] = {}
+    for framework in registry().all():
+        for competency in framework.competencies:
+            competency_names.setdefault(competency.id, competency.name)
+    return CalibrationReport(
+        days=days,
+        ats=ats,
+        job_id=job_id,
+        interviewers=interviewer_stats(records, RATING_POINTS, names),
+        agreement=agreement(records, RATING_POINTS),
+        loops=loops,
+        competency_names=competency_names,
+    )

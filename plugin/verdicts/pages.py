@@ -1,0 +1,194 @@
+"""The hiring manager's pages: one candidate's review, a job's comparison, admin calibration.
+
+The review page is built to run a debrief from: the agenda (splits and thin must-haves
+first), the heatmap of competencies by interviewer, the per-competency verdicts with the
+evidence one click away, the shape, gaps and pending scorecards, the recommendation with its
+rule, and the override form (reason required; the mechanical verdict stays beside it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from plugin.auth.csrf import check_csrf
+from plugin.auth.pages import page_role
+from plugin.auth.tokens import current_principal
+from plugin.core.db import get_session
+from plugin.core.errors import ApiError
+from plugin.verdicts import calibration as calibration_service
+from plugin.verdicts import service
+from plugin.verdicts.charts import RadarAxis, distribution_svg, radar_svg
+from scorecards.aggregation import Verdict
+from scorecards.scale import RECOMMENDATIONS
+
+bp = Blueprint("review", __name__)
+
+LABELS = {
+    "needs_focus": "Needs focus",
+    "on_track": "On track",
+    "outperforming": "Outperforming",
+    "no_evidence": "No evidence",
+    "split": "Split",
+    "not_assessed": "Not assessed",
+    "definitely_not": "Definitely not",
+    "no": "No",
+    "yes": "Yes",
+    "strong_yes": "Strong yes",
+    "no_decision": "No decision",
+}
+SYMBOLS = {
+    "needs_focus": "▼",
+    "on_track": "●",
+    "outperforming": "▲",
+    "no_evidence": "\u2013",
+    "split": "↕",
+    "not_assessed": "○",
+}
+
+
+def label(value: str | None) -> str:
+    if value is None:
+        return "—"
+    return LABELS.get(value, value.replace("_", " ").capitalize())
+
+
+@bp.app_template_global("verdict_label")
+def verdict_label(value: str | None) -> str:
+    return label(value)
+
+
+@bp.app_template_global("verdict_symbol")
+def verdict_symbol(value: str | None) -> str:
+    return SYMBOLS.get(value or "", "")
+
+
+def _error_page(error: ApiError) -> Response:
+    return Response(
+        render_template("error.html", status=error.status, message=error.message),
+        status=error.status,
+    )
+
+
+def heatmap(verdict: Verdict) -> dict[str, Any]:
+    """Columns: one per submitted scorecard (interviewer and interview); rows: competencies."""
+    columns: dict[tuple[str, str, str], dict[str, str]] = {}
+    for competency in verdict.competencies:
+        for r in competency.ratings:
+            key = (r.interviewer, r.interview, str(r.scorecard))
+            columns.setdefault(
+                key, {"interviewer": r.interviewer, "interview": r.interview, "source": r.source}
+            )
+    keys = sorted(columns)
+    rows = []
+    for competency in verdict.competencies:
+        cells: dict[tuple[str, str, str], str] = {}
+        for r in competency.ratings:
+            cells[(r.interviewer, r.interview, str(r.scorecard))] = r.rating
+        rows.append({"competency": competency, "cells": [cells.get(k) for k in keys]})
+    return {"columns": [columns[k] for k in keys], "rows": rows}
+
+
+@bp.get("/review/applications/<int:application_id>")
+@page_role("recruiter", "hiring_manager")
+def application_review(application_id: int) -> Response | str:
+    session = get_session()
+    principal = current_principal()
+    try:
+        application = service.visible_application(session, application_id, principal)
+        settings = service.loop_settings(service.loop_for(session, application))
+        verdict = service.compute_verdict(session, application_id, settings)
+    except ApiError as error:
+        return _error_page(error)
+    overrides = service.list_overrides(session, application_id)
+    axes = [RadarAxis(p.name, p.value, p.area) for p in verdict.shape]
+    return render_template(
+        "review/application.html",
+        application=application,
+        verdict=verdict,
+        settings=settings,
+        heat=heatmap(verdict),
+        agenda=verdict.agenda(),
+        radar=radar_svg(axes, title=f"Shape of {application.candidate_name or 'the candidate'}"),
+        distribution_svg=distribution_svg,
+        overrides=overrides,
+        pending=service.pending_assignments(session, application_id),
+        can_override=principal.role in ("admin", "hiring_manager"),
+        recommendations=RECOMMENDATIONS,
+        form_error=None,
+        form={},
+    )
+
+
+@bp.post("/review/applications/<int:application_id>/override")
+@page_role("hiring_manager")
+def application_override(application_id: int) -> BaseResponse | str:
+    check_csrf()
+    session = get_session()
+    principal = current_principal()
+    try:
+        service.visible_application(session, application_id, principal)
+        service.record_override(
+            session,
+            application_id,
+            request.form.get("recommendation", ""),
+            request.form.get("reason", ""),
+            principal.actor,
+        )
+    except ApiError as error:
+        if error.status != 422:
+            return _error_page(error)
+        session.rollback()
+        flash(
+            " ".join(error.fields.values()) or error.message,
+            "error",
+        )
+        return redirect(
+            url_for("review.application_review", application_id=application_id) + "#override"
+        )
+    session.commit()
+    flash("Your recommendation is recorded beside the mechanical verdict.", "success")
+    return redirect(
+        url_for("review.application_review", application_id=application_id) + "#override"
+    )
+
+
+@bp.get("/review/jobs/<ats>/<job_id>")
+@page_role("recruiter", "hiring_manager")
+def job_review(ats: str, job_id: str) -> Response | str:
+    principal = current_principal()
+    if not principal.can_see_job(job_id):
+        return _error_page(ApiError(403, "Your token is scoped to another job."))
+    sort = request.args.get("sort", "recommendation")
+    order = request.args.get("order", "asc")
+    try:
+        page = int(request.args.get("page", "1"))
+        per_page = int(request.args.get("per_page", "25"))
+    except ValueError:
+        return _error_page(ApiError(400, "page and per_page must be whole numbers."))
+    try:
+        comparison = service.job_comparison(
+            get_session(), ats, job_id, sort=sort, order=order, page=page, per_page=per_page
+        )
+    except ApiError as error:
+        return _error_page(error)
+    return render_template("review/job.html", c=comparison)
+
+
+@bp.get("/admin/calibration")
+@page_role("admin")
+def calibration_page() -> Response | str:
+    try:
+        days = min(max(int(request.args.get("days", "180")), 1), 3650)
+    except ValueError:
+        days = 180
+    job_id = request.args.get("job_id") or None
+    report = calibration_service.calibration_report(get_session(), days=days, job_id=job_id)
+    return render_template(
+        "review/calibration.html",
+        report=report,
+        data=report.to_dict(),
+        distribution_svg=distribution_svg,
+    )

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from plugin import create_app
+from plugin.core.config import ConfigError, enabled_ats, secrets_setting
+
+
+def test_defaults_to_sqlite_in_the_instance_folder(tmp_path: Path) -> None:
+    app = Flask("x", instance_path=str(tmp_path / "instance"))
+    from plugin.core.config import load_config
+
+    load_config(app, {})
+    assert app.config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'instance' / 'hireloop.db'}"
+    key = app.config["SECRET_KEY"]
+    assert len(key) > 40
+    load_config(app, {"SECRET_KEY": None})
+    assert app.config["SECRET_KEY"] == key  # kept, so links survive restarts
+
+
+@pytest.mark.parametrize(
+    ("settings", "variable"),
+    [
+        (
+            {"GREENHOUSE_API_KEY": "k", "GREENHOUSE_ON_BEHALF_OF": "1"},
+            "HIRELOOP_GREENHOUSE_WEBHOOK_SECRET",
+        ),
+        (
+            {"GREENHOUSE_API_KEY": "k", "GREENHOUSE_WEBHOOK_SECRET": "s"},
+            "HIRELOOP_GREENHOUSE_ON_BEHALF_OF",
+        ),
+        (
+            {"GREENHOUSE_CLIENT_ID": "c", "GREENHOUSE_WEBHOOK_SECRET": "s"},
+            "HIRELOOP_GREENHOUSE_CLIENT_SECRET",
+        ),
+        ({"LEVER_API_KEY": "k"}, "HIRELOOP_LEVER_SIGNATURE_TOKEN"),
+        ({"ASHBY_API_KEY": "k"}, "HIRELOOP_ASHBY_WEBHOOK_SECRET"),
+        ({"SMTP_HOST": "mail.example.com", "PUBLIC_URL": None}, "HIRELOOP_PUBLIC_URL"),
+        ({"SMTP_HOST": "mail.example.com"}, "HIRELOOP_SMTP_FROM"),
+        ({"LINK_MAX_AGE_DAYS": "soon"}, "HIRELOOP_LINK_MAX_AGE_DAYS"),
+        ({"INBOX_POLL_SECONDS": "0"}, "HIRELOOP_INBOX_POLL_SECONDS"),
+        ({"WORKER_NICE": "-5"}, "HIRELOOP_WORKER_NICE must be a whole number from 0 to 19"),
+        ({"WEBHOOK_HANDLING": "background"}, "HIRELOOP_WEBHOOK_HANDLING must be one of worker"),
+    ],
+)
+def test_missing_settings_fail_at_start_naming_the_variable(
+    database_url: str, settings: dict[str, str | None], variable: str
+) -> None:
+    from tests.conftest import test_config
+
+    with pytest.raises(ConfigError, match=variable):
+        create_app(test_config(database_url, **settings))
+
+
+def test_environment_variables_are_read(
+    monkeypatch: pytest.MonkeyPatch, make_app: Callable[..., Flask]
+) -> None:
+    monkeypatch.setenv("HIRELOOP_LEVER_SIGNATURE_TOKEN", "123456")
+    monkeypatch.setenv("HIRELOOP_LINK_MAX_AGE_DAYS", "7")
+    app = make_app()
+    # from_prefixed_env parses JSON: a numeric secret must still be used as text
+    assert secrets_setting(app.config, "LEVER_SIGNATURE_TOKEN") == ["123456"]
+    assert app.config["LINK_MAX_AGE_DAYS"] == 7
+    assert enabled_ats(app.config) == ["lever"]
+
+
+def test_several_secrets_for_rotation() -> None:
+    config = {"GREENHOUSE_WEBHOOK_SECRET": "new-secret, old-secret"}
+    assert secrets_setting(config, "GREENHOUSE_WEBHOOK_SECRET") == ["new-secret", "old-secret"]
+
+
+def test_broken_frameworks_dir_fails_at_start(database_url: str, tmp_path: Path) -> None:
+    from tests.conftest import test_config
+
+    (tmp_path / "eng.yaml").write_text("id: eng\nname: Engineering\n")
+    with pytest.raises(RuntimeError, match=r"eng\.yaml.*missing field 'version'"):
+        create_app(test_config(database_url, FRAMEWORKS_DIR=str(tmp_path)))
