@@ -12,21 +12,39 @@ each conversion is a table written down here, where a reviewer can check it agai
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
+from types import MappingProxyType
 
 from scorecards.framework import NO_EVIDENCE, RATING_POINTS
 
 
 class Recommendation(StrEnum):
+    """The overall recommendation; the members' order is the order of ``RECOMMENDATIONS``."""
+
     DEFINITELY_NOT = "definitely_not"
     NO = "no"
     YES = "yes"
     STRONG_YES = "strong_yes"
     NO_DECISION = "no_decision"
 
+    @property
+    def label(self) -> str:
+        """How people read it: "Strong yes", "No decision", ..."""
+        return RECOMMENDATION_LABELS[self.value]
+
 
 RECOMMENDATIONS: tuple[str, ...] = tuple(r.value for r in Recommendation)
+# The display labels, in one place for pages, emails and ATS notes alike.
+RECOMMENDATION_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        Recommendation.DEFINITELY_NOT.value: "Definitely not",
+        Recommendation.NO.value: "No",
+        Recommendation.YES.value: "Yes",
+        Recommendation.STRONG_YES.value: "Strong yes",
+        Recommendation.NO_DECISION.value: "No decision",
+    }
+)
 GREENHOUSE_ATTRIBUTE_RATINGS = ("definitely_not", "no", "mixed", "yes", "strong_yes", "no_decision")
 
 

@@ -88,68 +88,84 @@ def suggest_interview(
     """The best-matching format for one interview, or an unmapped suggestion with the reason."""
     name_text = clean_text(name)
     question_texts = [clean_text(q) for q in questions if q and q.strip()]
+    named = _format_named(framework, name)
+    if named is not None:
+        reason = f"The interview's name is the format '{named.name}'."
+        return _finish(framework, named, level, 0.95, reason, ())
+    scores = _ranked_scores(framework, name_text, question_texts)
+    if not scores:
+        where = "name or kit questions" if question_texts else "name"
+        return _unmapped(
+            f"No interview-format keyword in the {where}; choose the format and competencies "
+            "by hand."
+        )
+    best, runners_up = scores[0], scores[1:]
+    if runners_up and not best.name_hits and runners_up[0].points == best.points:
+        tied = " and ".join(f"'{s.fmt.name}'" for s in scores if s.points == best.points)
+        return _unmapped(
+            f"The kit questions fit {tied} equally and the name says nothing; choose by hand.",
+            tuple(s.fmt.id for s in scores),
+        )
+    confidence, reason = _best_match(best)
+    if runners_up:
+        if runners_up[0].points == best.points:
+            confidence = min(confidence, 0.5)
+        else:
+            confidence = round(confidence - 0.15, 2)
+        reason += " Also matched: " + ", ".join(s.fmt.name for s in runners_up) + "."
+    others = tuple(s.fmt.id for s in runners_up)
+    return _finish(framework, best.fmt, level, confidence, reason, others)
+
+
+def _format_named(framework: Framework, name: str) -> InterviewFormat | None:
+    """The format the interview is named after outright ("Product sense"), if any."""
     folded = normalise_key(name)
+    return next(
+        (fmt for fmt in framework.formats if folded in (fmt.id, normalise_key(fmt.name))), None
+    )
 
-    for fmt in framework.formats:
-        if folded in (fmt.id, normalise_key(fmt.name)):
-            return _finish(
-                framework, fmt, level, 0.95, f"The interview's name is the format '{fmt.name}'.", ()
-            )
 
+def _ranked_scores(
+    framework: Framework, name_text: str, question_texts: Sequence[str]
+) -> list[_Score]:
+    """The formats any keyword matched, best first: most points, then most name hits."""
     scores: list[_Score] = []
     for fmt in framework.formats:
         score = _Score(fmt)
         score.name_hits = _hits(fmt, name_text)
         for text in question_texts:
             score.question_hits.extend(_hits(fmt, text))
+        # Multi-word keywords are more specific, so each word counts.
         score.points = sum(NAME_WEIGHT * len(kw.split()) for kw in score.name_hits) + sum(
             QUESTION_WEIGHT * len(kw.split()) for kw in score.question_hits
         )
         if score.points:
             scores.append(score)
-    if not scores:
-        where = "name or kit questions" if question_texts else "name"
-        return Suggestion(
-            None,
-            None,
-            (),
-            0.0,
-            f"No interview-format keyword in the {where}; choose the format and competencies "
-            "by hand.",
-        )
     scores.sort(key=lambda s: (-s.points, -len(s.name_hits)))
-    best = scores[0]
-    others = tuple(s.fmt.id for s in scores[1:])
+    return scores
+
+
+def _best_match(best: _Score) -> tuple[float, str]:
+    """Confidence in the best format before runners-up are considered, and the reason."""
     if best.name_hits:
         confidence = 0.9 if any(" " in kw for kw in best.name_hits) else 0.8
         words = ", ".join(f"'{kw}'" for kw in best.name_hits)
-        reason = f"The name mentions {words}, which points to the format '{best.fmt.name}'."
-    else:
-        distinct = sorted(set(best.question_hits))
-        confidence = 0.5 if len(best.question_hits) >= 2 else 0.35
-        words = ", ".join(f"'{kw}'" for kw in distinct)
-        reason = (
-            f"The name says nothing about the format, but the kit questions mention {words}, "
-            f"which points to the format '{best.fmt.name}'."
+        return (
+            confidence,
+            f"The name mentions {words}, which points to the format '{best.fmt.name}'.",
         )
-    if others and not best.name_hits and scores[1].points == best.points:
-        tied = " and ".join(f"'{s.fmt.name}'" for s in scores if s.points == best.points)
-        return Suggestion(
-            None,
-            None,
-            (),
-            0.0,
-            f"The kit questions fit {tied} equally and the name says nothing; choose by hand.",
-            tuple(s.fmt.id for s in scores),
-        )
-    if others:
-        runner_up = scores[1]
-        if runner_up.points == best.points:
-            confidence = min(confidence, 0.5)
-        else:
-            confidence = round(confidence - 0.15, 2)
-        reason += " Also matched: " + ", ".join(s.fmt.name for s in scores[1:]) + "."
-    return _finish(framework, best.fmt, level, confidence, reason, others)
+    distinct = sorted(set(best.question_hits))
+    confidence = 0.5 if len(best.question_hits) >= 2 else 0.35
+    words = ", ".join(f"'{kw}'" for kw in distinct)
+    return confidence, (
+        f"The name says nothing about the format, but the kit questions mention {words}, "
+        f"which points to the format '{best.fmt.name}'."
+    )
+
+
+def _unmapped(reason: str, alternatives: tuple[str, ...] = ()) -> Suggestion:
+    """A wrong suggestion costs the recruiter more than none: leave the interview unmapped."""
+    return Suggestion(None, None, (), 0.0, reason, alternatives)
 
 
 def _finish(

@@ -2,7 +2,7 @@
 webhooks (Greenhouse, Lever, Ashby) into internal events.
 
 Pure Python: nothing here imports Flask, SQLAlchemy or ``plugin``. The receiver view in
-``plugin.web.webhooks`` wires these functions to HTTP and the inbox table.
+``plugin.inbound.views`` wires these functions to HTTP and the inbox table.
 """
 
 from webhooks.events import (

@@ -4,6 +4,8 @@ import pytest
 
 from scorecards.scale import (
     GREENHOUSE_ATTRIBUTE_RATINGS,
+    RECOMMENDATION_LABELS,
+    RECOMMENDATIONS,
     Recommendation,
     ScaleError,
     from_greenhouse,
@@ -95,6 +97,19 @@ def test_recommendations() -> None:
     assert parse_recommendation(None) is Recommendation.NO_DECISION
     with pytest.raises(ScaleError):
         parse_recommendation("maybe")
+
+
+def test_recommendation_values_order_and_labels() -> None:
+    assert RECOMMENDATIONS == ("definitely_not", "no", "yes", "strong_yes", "no_decision")
+    assert [r.label for r in Recommendation] == [
+        "Definitely not",
+        "No",
+        "Yes",
+        "Strong yes",
+        "No decision",
+    ]
+    assert set(RECOMMENDATION_LABELS) == set(RECOMMENDATIONS)
+    assert Recommendation("strong_yes").label == RECOMMENDATION_LABELS["strong_yes"]
 
 
 def test_a_four_point_custom_scale_maps_by_position() -> None:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from plugin.demo.cli import find_loop, render_table, verdict_report
+from plugin.demo.loops import find_loop
+from plugin.demo.report import render_table, verdict_report
 from plugin.demo.sandbox.seed import DEMO_LOOP
 from tests.conftest import ROOT
 
