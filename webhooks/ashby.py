@@ -41,7 +41,7 @@ APPLICATION_ACTIONS = {
     "applicationSubmit": EventKind.APPLICATION_UPDATED,
     "candidateHire": EventKind.APPLICATION_HIRED,
 }
-# Ashby's application status -> ours (plugin.ats.ashby reads applications with it too).
+# Ashby's application status -> ours (plugin.ats.ashby keeps its own copy: the outbound clients never import the inbound edge).
 ASHBY_STATUSES = {"Active": "active", "Lead": "active", "Hired": "hired", "Archived": "rejected"}
 SCHEDULE_ACTIONS = ("interviewScheduleCreate", "interviewScheduleUpdate")
 

@@ -23,9 +23,14 @@ from plugin.ats.base import (
     AtsUser,
 )
 from plugin.ats.errors import AtsNotFound, AtsResponseError
-from plugin.ats.http import HttpClient, parse_timestamp
-from plugin.ats.http import as_text as _text
-from webhooks.normalise import ASHBY_STATUSES
+from plugin.ats.http import HttpClient
+from plugin.ats.values import as_text as _text
+from plugin.ats.values import parse_timestamp
+
+# Ashby's application status on hireloop's scale (AtsApplication.status). The webhook edge
+# (webhooks.ashby) reads the same statuses with its own table: the outbound clients never
+# import the inbound edge, and both follow Ashby's documented values.
+ASHBY_STATUSES = {"Active": "active", "Lead": "active", "Hired": "hired", "Archived": "rejected"}
 
 # Ashby's overall recommendation values (ValueSelect) on the common scale.
 RECOMMENDATIONS = {

@@ -18,7 +18,12 @@ import requests
 from plugin.ats.ashby import AshbyClient
 from plugin.ats.base import AtsClient
 from plugin.ats.errors import AtsConfigError
-from plugin.ats.greenhouse import GreenhouseClient, OAuthClientCredentials, basic_auth_header
+from plugin.ats.greenhouse import (
+    GreenhouseV1Client,
+    GreenhouseV3Client,
+    OAuthClientCredentials,
+    basic_auth_header,
+)
 from plugin.ats.http import AuthProvider, HttpClient, StaticAuth
 from plugin.ats.lever import LeverClient
 from plugin.ats.ratelimit import (
@@ -113,43 +118,52 @@ def _require(config: Mapping[str, Any], key: str, why: str) -> str:
     return value
 
 
+def _greenhouse(config: Mapping[str, Any], session: requests.Session | None) -> AtsClient:
+    """Harvest v3 when an OAuth client id is configured, else v1 with the API key."""
+    base = _require(config, "GREENHOUSE_API_URL", "the Harvest API's address")
+    gh_limit = int(_float(config, "GREENHOUSE_RATE_LIMIT", GREENHOUSE_DEFAULT_LIMIT))
+    limit = RateLimit.per_window(gh_limit, GREENHOUSE_WINDOW_SECONDS)
+    visibility = text_setting(config, "GREENHOUSE_NOTE_VISIBILITY") or "public"
+    client_id = text_setting(config, "GREENHOUSE_CLIENT_ID")
+    if client_id:
+        http = _greenhouse_v3_http(config, base, client_id, limit, session)
+        return GreenhouseV3Client(http, note_visibility=visibility)
+    key = _require(config, "GREENHOUSE_API_KEY", "Harvest v1 authenticates with the API key")
+    http = _basic_http(config, "greenhouse", base, key, limit, session, GREENHOUSE_WINDOW_SECONDS)
+    return GreenhouseV1Client(
+        http,
+        on_behalf_of=text_setting(config, "GREENHOUSE_ON_BEHALF_OF"),
+        note_visibility=visibility,
+    )
+
+
+def _greenhouse_v3_http(
+    config: Mapping[str, Any],
+    base: str,
+    client_id: str,
+    limit: RateLimit,
+    session: requests.Session | None,
+) -> HttpClient:
+    """Harvest v3 calls with an OAuth token; the client id names the rate-limit budget."""
+    secret = _require(config, "GREENHOUSE_CLIENT_SECRET", "Harvest v3 client credentials")
+    user_id = _require(config, "GREENHOUSE_USER_ID", "Harvest v3 acts as a user")
+    auth = OAuthClientCredentials(
+        _require(config, "GREENHOUSE_AUTH_URL", "the OAuth token URL"),
+        client_id,
+        secret,
+        user_id,
+        session=session,
+        timeout=_float(config, "HTTP_TIMEOUT_SECONDS", 10.0),
+    )
+    credential = credential_id("greenhouse", client_id)
+    return _http(
+        config, "greenhouse", base, auth, credential, limit, session, GREENHOUSE_WINDOW_SECONDS
+    )
+
+
 def _build(config: Mapping[str, Any], ats: str, session: requests.Session | None) -> AtsClient:
     if ats == "greenhouse":
-        base = _require(config, "GREENHOUSE_API_URL", "the Harvest API's address")
-        gh_limit = int(_float(config, "GREENHOUSE_RATE_LIMIT", GREENHOUSE_DEFAULT_LIMIT))
-        limit = RateLimit.per_window(gh_limit, GREENHOUSE_WINDOW_SECONDS)
-        visibility = text_setting(config, "GREENHOUSE_NOTE_VISIBILITY") or "public"
-        client_id = text_setting(config, "GREENHOUSE_CLIENT_ID")
-        if client_id:
-            secret = _require(config, "GREENHOUSE_CLIENT_SECRET", "Harvest v3 client credentials")
-            user_id = _require(config, "GREENHOUSE_USER_ID", "Harvest v3 acts as a user")
-            auth: AuthProvider = OAuthClientCredentials(
-                _require(config, "GREENHOUSE_AUTH_URL", "the OAuth token URL"),
-                client_id,
-                secret,
-                user_id,
-                session=session,
-                timeout=_float(config, "HTTP_TIMEOUT_SECONDS", 10.0),
-            )
-            http = _http(
-                config,
-                ats,
-                base,
-                auth,
-                credential_id(ats, client_id),
-                limit,
-                session,
-                GREENHOUSE_WINDOW_SECONDS,
-            )
-            return GreenhouseClient(http, version="v3", note_visibility=visibility)
-        key = _require(config, "GREENHOUSE_API_KEY", "Harvest v1 authenticates with the API key")
-        http = _basic_http(config, ats, base, key, limit, session, GREENHOUSE_WINDOW_SECONDS)
-        return GreenhouseClient(
-            http,
-            version="v1",
-            on_behalf_of=text_setting(config, "GREENHOUSE_ON_BEHALF_OF"),
-            note_visibility=visibility,
-        )
+        return _greenhouse(config, session)
     if ats == "lever":
         base = _require(config, "LEVER_API_URL", "the Lever API's address")
         key = _require(config, "LEVER_API_KEY", "Lever authenticates with the API key")

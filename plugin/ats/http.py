@@ -1,9 +1,8 @@
 """The HTTP layer every ATS client shares.
 
 One ``requests.Session`` per process (connection pooling), a timeout on every call, the
-rate limiter consulted before every request, ``Retry-After`` (seconds, an HTTP-date, or an
-epoch timestamp as Greenhouse once documented) and ``X-RateLimit-*`` read from every answer,
-and errors mapped to :mod:`plugin.ats.errors`.
+rate limiter consulted before every request, ``Retry-After`` and ``X-RateLimit-*`` read from
+every answer (:mod:`plugin.ats.answers`), and errors mapped to :mod:`plugin.ats.errors`.
 
 Retries here are only the safe ones: a 429 (the ATS refused the request, so nothing
 happened) for any method, after the pause it asked for; and for reads, 5xx and timeouts with
@@ -13,19 +12,19 @@ connection) is never repeated here: it raises ``uncertain`` so the caller can lo
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import random
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import requests
 from requests.adapters import HTTPAdapter
 
+from plugin.ats.answers import error_message, read_rate_limit, request_id_of, retry_after_of
+from plugin.ats.answers import parse_retry_after as parse_retry_after  # notify imports it here
 from plugin.ats.errors import (
     AtsConnectionError,
     AtsError,
@@ -38,10 +37,8 @@ from plugin.ats.ratelimit import RateLimiter
 
 log = logging.getLogger("hireloop.ats")
 
-REQUEST_ID_HEADERS = ("X-Request-Id", "X-Ashby-Request-Id", "Request-Id", "X-Amzn-Requestid")
 USER_AGENT = "hireloop/0.1 (+https://github.com/hireloop)"
 DEFAULT_RETRY_AFTER = 1.0  # a 429 without a usable Retry-After or X-RateLimit-Reset
-EPOCH_THRESHOLD = 1_000_000_000  # a "Retry-After" this large is a Unix timestamp, not seconds
 
 _SESSION: requests.Session | None = None
 _SESSION_LOCK = threading.Lock()
@@ -61,119 +58,6 @@ def shared_session() -> requests.Session:
         return _SESSION
 
 
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` (or ``X-RateLimit-Reset``) value.
-
-    Accepts delta-seconds ("120", "1.5"), an HTTP-date ("Wed, 21 Oct 2015 07:28:00 GMT") and
-    an epoch timestamp (seconds or milliseconds). None when the value is missing or unreadable;
-    never negative.
-    """
-    if value is None:
-        return None
-    value = value.strip()
-    if not value:
-        return None
-    current = time.time() if now is None else now
-    try:
-        number = float(value)
-    except ValueError:
-        number = None
-    if number is not None:
-        if number != number or number in (float("inf"), float("-inf")):
-            return None
-        if number >= EPOCH_THRESHOLD * 1000:  # milliseconds since the epoch
-            number = number / 1000.0 - current
-        elif number >= EPOCH_THRESHOLD:
-            number = number - current
-        return max(number, 0.0)
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if moment is None:  # pragma: no cover - older Pythons
-        return None
-    return max(moment.timestamp() - current, 0.0)
-
-
-@dataclass(frozen=True)
-class RateLimitHeaders:
-    limit: int | None
-    remaining: int | None
-    reset_after: float | None  # seconds until the window resets, from X-RateLimit-Reset
-
-
-def _int_header(headers: Mapping[str, str], name: str) -> int | None:
-    raw = headers.get(name)
-    if raw is None:
-        return None
-    try:
-        return int(float(raw.strip()))
-    except ValueError:
-        return None
-
-
-def read_rate_limit(headers: Mapping[str, str], now: float | None = None) -> RateLimitHeaders:
-    return RateLimitHeaders(
-        limit=_int_header(headers, "X-RateLimit-Limit"),
-        remaining=_int_header(headers, "X-RateLimit-Remaining"),
-        reset_after=parse_retry_after(headers.get("X-RateLimit-Reset"), now),
-    )
-
-
-def retry_after_of(response: requests.Response, now: float | None = None) -> float | None:
-    """How long a 429 (or 503) asks us to wait: Retry-After first, then X-RateLimit-Reset."""
-    after = parse_retry_after(response.headers.get("Retry-After"), now)
-    if after is None:
-        after = read_rate_limit(response.headers, now).reset_after
-    return after
-
-
-def request_id_of(response: requests.Response) -> str | None:
-    for name in REQUEST_ID_HEADERS:
-        if response.headers.get(name):
-            return response.headers[name]
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    if isinstance(body, dict) and isinstance(body.get("errorInfo"), dict):
-        request_id = body["errorInfo"].get("requestId")
-        return str(request_id) if request_id else None
-    return None
-
-
-def error_message(response: requests.Response) -> str:
-    """The ATS's own words: Greenhouse ``message``/``errors``, Lever ``code``/``message``,
-    Ashby ``errorInfo`` or ``errors``; else the start of the body."""
-    reason = f"{response.request.method if response.request else ''} {response.url}: " + (
-        f"HTTP {response.status_code}"
-    )
-    try:
-        body = response.json()
-    except ValueError:
-        text = response.text.strip()[:300]
-        return f"{reason}: {text}" if text else reason
-    parts: list[str] = []
-    if isinstance(body, dict):
-        for key in ("code", "message", "error", "error_description"):
-            if isinstance(body.get(key), str):
-                parts.append(body[key])
-        info = body.get("errorInfo")
-        if isinstance(info, dict):
-            parts += [str(info[k]) for k in ("code", "message") if info.get(k)]
-        errors = body.get("errors")
-        if isinstance(errors, list):
-            for item in errors[:5]:
-                if isinstance(item, dict):
-                    field = item.get("field") or item.get("parameter")
-                    message = item.get("message", "")
-                    parts.append(f"{field}: {message}" if field else str(message))
-                else:
-                    parts.append(str(item))
-    detail = "; ".join(p for p in parts if p)[:500]
-    return f"{reason}: {detail}" if detail else reason
-
-
 class AuthProvider(Protocol):
     def headers(self) -> dict[str, str]: ...
 
@@ -191,6 +75,22 @@ class StaticAuth:
 
     def invalidate(self) -> bool:
         return False
+
+
+@dataclass
+class _Call:
+    """One logical request and what it has used of its retries."""
+
+    method: str
+    url: str
+    is_write: bool
+    params: Mapping[str, Any] | None
+    json: Any
+    data: Mapping[str, Any] | None
+    headers: Mapping[str, str]
+    rate_limited: int = 0
+    failures: int = 0
+    reauthorised: bool = False
 
 
 class HttpClient:
@@ -245,77 +145,104 @@ class HttpClient:
         write: bool | None = None,
     ) -> requests.Response:
         """Send one request (with the safe retries); a 2xx response or an AtsError."""
-        is_write = method.upper() not in ("GET", "HEAD") if write is None else write
-        url = self.url(path)
-        rate_limited = 0
-        failures = 0
-        reauthorised = False
+        call = _Call(
+            method=method,
+            url=self.url(path),
+            is_write=method.upper() not in ("GET", "HEAD") if write is None else write,
+            params=params,
+            json=json,
+            data=data,
+            headers=headers or {},
+        )
         while True:
-            if self.limiter is not None:
-                self.limiter.acquire()
-            all_headers = {"Accept": "application/json", **self.auth.headers(), **(headers or {})}
-            started = time.monotonic()
-            try:
-                response = self.session.request(
-                    method,
-                    url,
-                    params=params,
-                    json=json,
-                    data=data,
-                    headers=all_headers,
-                    timeout=self.timeout,
-                )
-            except requests.exceptions.ConnectTimeout as exc:
-                error: AtsError = AtsConnectionError(f"{method} {url}: connect timeout: {exc}")
-            except requests.exceptions.Timeout as exc:
-                error = AtsTimeout(
-                    f"{method} {url}: no answer within {self.timeout:g} s: {exc}",
-                    uncertain=is_write,
-                )
-            except requests.exceptions.ConnectionError as exc:
-                error = AtsConnectionError(f"{method} {url}: {exc}", uncertain=is_write)
-            except requests.exceptions.RequestException as exc:
-                error = AtsConnectionError(f"{method} {url}: {exc}", uncertain=is_write)
-            else:
-                elapsed = time.monotonic() - started
-                self._observe(response)
-                log.debug(
-                    "%s %s -> %s in %.0f ms", method, url, response.status_code, elapsed * 1000
-                )
-                if response.status_code < 400:
-                    return response
-                retry_after = retry_after_of(response, self.clock())
-                error = error_for_status(
-                    response.status_code,
-                    error_message(response),
-                    request_id_of(response),
-                    retry_after=retry_after,
-                    write=is_write,
-                )
-                if response.status_code == 401 and not reauthorised and self.auth.invalidate():
-                    reauthorised = True
-                    continue
-                if isinstance(error, AtsRateLimited):
-                    wait = retry_after if retry_after is not None else DEFAULT_RETRY_AFTER
-                    error.retry_after = wait
-                    if self.limiter is not None:
-                        self.limiter.pause(wait)
-                    rate_limited += 1
-                    if rate_limited <= self.max_rate_limit_retries and wait <= self.max_wait:
-                        log.info("%s %s: 429, retrying after %.1f s", method, url, wait)
-                        if self.limiter is None:
-                            self.sleep(wait)
-                        continue
-                    raise error
-            # 5xx, timeouts and connection errors: reads retry, uncertain writes do not.
-            if not error.retryable or error.uncertain or failures >= self.read_retries:
-                raise error
-            wait = self._backoff(failures)
-            if error.retry_after is not None:
-                wait = max(wait, min(error.retry_after, self.max_wait))
-            failures += 1
-            log.info("%s %s: %s; retry %d in %.2f s", method, url, error, failures, wait)
+            outcome = self._attempt(call)
+            if isinstance(outcome, requests.Response):
+                return outcome
+            if not self._may_retry(call, outcome):
+                raise outcome
+
+    def _attempt(self, call: _Call) -> requests.Response | AtsError:
+        """One try: the 2xx response, or the error it came to (returned, not raised, so the
+        caller decides on a retry)."""
+        if self.limiter is not None:
+            self.limiter.acquire()
+        headers = {"Accept": "application/json", **self.auth.headers(), **call.headers}
+        started = time.monotonic()
+        try:
+            response = self.session.request(
+                call.method,
+                call.url,
+                params=call.params,
+                json=call.json,
+                data=call.data,
+                headers=headers,
+                timeout=self.timeout,
+            )
+        except requests.exceptions.RequestException as exc:
+            return self._transport_error(call, exc)
+        elapsed = time.monotonic() - started
+        self._observe(response)
+        log.debug(
+            "%s %s -> %s in %.0f ms", call.method, call.url, response.status_code, elapsed * 1000
+        )
+        if response.status_code < 400:
+            return response
+        retry_after = retry_after_of(response, self.clock())
+        return error_for_status(
+            response.status_code,
+            error_message(response),
+            request_id_of(response),
+            retry_after=retry_after,
+            write=call.is_write,
+        )
+
+    def _transport_error(self, call: _Call, exc: requests.exceptions.RequestException) -> AtsError:
+        """No answer: a connect timeout never reached the ATS; anything later may have."""
+        where = f"{call.method} {call.url}"
+        if isinstance(exc, requests.exceptions.ConnectTimeout):
+            return AtsConnectionError(f"{where}: connect timeout: {exc}")
+        if isinstance(exc, requests.exceptions.Timeout):
+            return AtsTimeout(
+                f"{where}: no answer within {self.timeout:g} s: {exc}", uncertain=call.is_write
+            )
+        return AtsConnectionError(f"{where}: {exc}", uncertain=call.is_write)
+
+    def _may_retry(self, call: _Call, error: AtsError) -> bool:
+        """Whether to send ``call`` again after ``error``, having waited as needed."""
+        if error.status == 401 and not call.reauthorised and self.auth.invalidate():
+            call.reauthorised = True
+            return True
+        if isinstance(error, AtsRateLimited):
+            return self._after_rate_limit(call, error)
+        return self._after_failure(call, error)
+
+    def _after_rate_limit(self, call: _Call, error: AtsRateLimited) -> bool:
+        """A 429 performed nothing, so any method may go again: pause the credential for the
+        wait it asked, unless that is too long or it happened too often."""
+        wait = error.retry_after if error.retry_after is not None else DEFAULT_RETRY_AFTER
+        error.retry_after = wait
+        if self.limiter is not None:
+            self.limiter.pause(wait)
+        call.rate_limited += 1
+        if call.rate_limited > self.max_rate_limit_retries or wait > self.max_wait:
+            return False
+        log.info("%s %s: 429, retrying after %.1f s", call.method, call.url, wait)
+        if self.limiter is None:  # else the limiter's pause makes the next acquire wait
             self.sleep(wait)
+        return True
+
+    def _after_failure(self, call: _Call, error: AtsError) -> bool:
+        """5xx, timeouts and connection errors: reads retry with backoff, uncertain writes
+        do not."""
+        if not error.retryable or error.uncertain or call.failures >= self.read_retries:
+            return False
+        wait = self._backoff(call.failures)
+        if error.retry_after is not None:
+            wait = max(wait, min(error.retry_after, self.max_wait))
+        call.failures += 1
+        log.info("%s %s: %s; retry %d in %.2f s", call.method, call.url, error, call.failures, wait)
+        self.sleep(wait)
+        return True
 
     def _observe(self, response: requests.Response) -> None:
         if self.limiter is None:
@@ -361,36 +288,3 @@ class HttpClient:
                 return
             seen.add(next_url)
             url, query = next_url, None
-
-
-def as_text(value: Any) -> str:
-    """An ATS value as text: "" for None (ids arrive as numbers or strings)."""
-    return "" if value is None else str(value)
-
-
-def parse_timestamp(value: Any) -> datetime | None:
-    """ISO-8601 text (Greenhouse, Ashby) or epoch milliseconds (Lever) as aware UTC."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        seconds = value / 1000.0 if value >= EPOCH_THRESHOLD * 100 else float(value)
-        return datetime.fromtimestamp(seconds, UTC)
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def items_of(body: Any, key: str = "data") -> list[Any]:
-    """A page's items: a bare JSON array, or the array under ``key``."""
-    if isinstance(body, list):
-        return body
-    if isinstance(body, dict) and isinstance(body.get(key), list):
-        return list(body[key])
-    raise AtsResponseError(f"expected a list of items, got {type(body).__name__}")

@@ -23,8 +23,9 @@ from plugin.ats.base import (
     AtsUser,
 )
 from plugin.ats.errors import AtsNotFound, AtsResponseError
-from plugin.ats.http import HttpClient, parse_timestamp
-from plugin.ats.http import as_text as _text
+from plugin.ats.http import HttpClient
+from plugin.ats.values import as_text as _text
+from plugin.ats.values import parse_timestamp
 
 PAGE_LIMIT = 100
 _LEADING_SCORE = re.compile(r"^\s*([1-4])\b")
