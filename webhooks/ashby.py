@@ -41,7 +41,8 @@ APPLICATION_ACTIONS = {
     "applicationSubmit": EventKind.APPLICATION_UPDATED,
     "candidateHire": EventKind.APPLICATION_HIRED,
 }
-# Ashby's application status -> ours (plugin.ats.ashby keeps its own copy: the outbound clients never import the inbound edge).
+# Ashby's application status -> ours (plugin.ats.ashby keeps its own copy: the outbound
+# clients never import the inbound edge).
 ASHBY_STATUSES = {"Active": "active", "Lead": "active", "Hired": "hired", "Archived": "rejected"}
 SCHEDULE_ACTIONS = ("interviewScheduleCreate", "interviewScheduleUpdate")
 

@@ -18,7 +18,12 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from plugin.applications.models import Application, Assignment
+from plugin.applications.models import (
+    Application,
+    ApplicationStatus,
+    Assignment,
+    AssignmentStatus,
+)
 from plugin.auth.tokens import current_principal, require_role
 from plugin.core.db import get_session
 from plugin.core.errors import ApiError
@@ -38,7 +43,9 @@ class ApplicationsQuerySchema(ma.Schema):
     ats = ma.fields.String(validate=ma.validate.OneOf(("greenhouse", "lever", "ashby")))
     external_id = ma.fields.String(validate=ma.validate.Length(min=1, max=64))
     job_id = ma.fields.String(validate=ma.validate.Length(min=1, max=64))
-    status = ma.fields.String(validate=ma.validate.OneOf(("active", "hired", "rejected", "closed")))
+    status = ma.fields.String(
+        validate=ma.validate.OneOf([status.value for status in ApplicationStatus])
+    )
     limit = ma.fields.Integer(load_default=100, validate=ma.validate.Range(min=1, max=500))
 
 
@@ -119,7 +126,7 @@ LINK_ROLES = ("admin", "recruiter")
 
 def assignment_json(assignment: Assignment, *, with_link: bool) -> dict[str, Any]:
     token = None
-    if with_link and assignment.status != "cancelled":
+    if with_link and assignment.status != AssignmentStatus.CANCELLED:
         token = make_link_token(assignment.id, assignment.link_version)
     return {
         "id": assignment.id,
@@ -185,7 +192,7 @@ def list_assignments(args: dict[str, Any], application_id: int) -> dict[str, Any
         .order_by(Assignment.id)
     )
     if not args["include_cancelled"]:
-        query = query.where(Assignment.status != "cancelled")
+        query = query.where(Assignment.status != AssignmentStatus.CANCELLED)
     rows = get_session().scalars(query).all()
     with_link = current_principal().role in LINK_ROLES
     return {"assignments": [assignment_json(row, with_link=with_link) for row in rows]}

@@ -1,11 +1,49 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from plugin.core.models import Base, utcnow
+
+
+class ApplicationStatus(StrEnum):
+    ACTIVE = "active"
+    HIRED = "hired"
+    REJECTED = "rejected"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class AssignmentStatus(StrEnum):
+    """An interviewer's part in one interview: waiting for them, begun, done, or called off."""
+
+    PENDING = "pending"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return _ASSIGNMENT_LABELS[self]
+
+    @classmethod
+    def open(cls) -> tuple[AssignmentStatus, ...]:
+        """Still expecting a scorecard."""
+        return (cls.PENDING, cls.DRAFT)
+
+
+_ASSIGNMENT_LABELS = {
+    AssignmentStatus.PENDING: "Not started",
+    AssignmentStatus.DRAFT: "Draft",
+    AssignmentStatus.SUBMITTED: "Submitted",
+    AssignmentStatus.CANCELLED: "Cancelled",
+}
 
 
 class Application(Base):
@@ -29,7 +67,7 @@ class Application(Base):
     )
     current_stage_id: Mapped[str | None] = mapped_column(String(64))
     current_stage_name: Mapped[str | None] = mapped_column(String(300))
-    status: Mapped[str] = mapped_column(String(32), default="active")
+    status: Mapped[str] = mapped_column(String(32), default=ApplicationStatus.ACTIVE)
     # The ATS's own timestamp of the state we hold: an older event never overwrites a newer one.
     source_updated_at: Mapped[datetime | None]
     purged_at: Mapped[datetime | None]
@@ -55,7 +93,7 @@ class Assignment(Base):
     interviewer_key: Mapped[str] = mapped_column(String(300), default="")
     interviewer_name: Mapped[str | None] = mapped_column(String(300))
     interviewer_email: Mapped[str | None] = mapped_column(String(320))
-    status: Mapped[str] = mapped_column(String(32), default="pending")
+    status: Mapped[str] = mapped_column(String(32), default=AssignmentStatus.PENDING)
     # Bumped to revoke every link issued so far.
     link_version: Mapped[int] = mapped_column(default=1)
     scheduled_interview_id: Mapped[str | None] = mapped_column(String(64))

@@ -122,18 +122,6 @@ def _visible_loop(loop_id: int) -> Loop:
     return row
 
 
-def _rejected(exc: service.LoopRejected) -> ApiError:
-    report = exc.report
-    count = len(report.errors)
-    return ApiError(
-        422,
-        f"The loop has {count} error{'s' if count != 1 else ''}; nothing was saved. "
-        + " ".join(f.message for f in report.errors[:3]),
-        code="loop_invalid",
-        fields=report.fields(),
-    )
-
-
 def _save(data: dict[str, Any], *, loop_id: int | None, create_only: bool) -> tuple[Loop, Any]:
     session = get_session()
     document = _document(data)
@@ -142,12 +130,9 @@ def _save(data: dict[str, Any], *, loop_id: int | None, create_only: bool) -> tu
         row, report = service.save_loop(
             session, document, registry(), loop_id=loop_id, create_only=create_only
         )
-    except service.LoopRejected as exc:
+    except (service.LoopRejected, service.LoopConflict):
         session.rollback()
-        raise _rejected(exc) from None
-    except service.LoopConflict as exc:
-        session.rollback()
-        raise ApiError(409, str(exc), fields={"job_id": f"has loop {exc.existing_id}"}) from None
+        raise  # answered 422 (loop_invalid, every error by field) or 409 by the error handler
     session.commit()
     return row, report
 
@@ -208,13 +193,9 @@ def delete_loop(loop_id: int) -> None:
     session = get_session()
     try:
         service.delete_loop(session, row)
-    except service.LoopInUse as exc:
+    except service.LoopInUse:
         session.rollback()
-        raise ApiError(
-            409,
-            f"{exc.count} application(s) use this loop; it cannot be deleted.",
-            fields={"id": "in use"},
-        ) from None
+        raise
     session.commit()
 
 

@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 from plugin.core.db import get_session
 from plugin.frameworks.registry import registry
 from plugin.loops import service
+from plugin.loops.reader import loop_for_job
 from scorecards.guides import (
     GuideError,
     guide_to_dict,
@@ -64,7 +65,7 @@ def loops_apply(path: str) -> None:
     lint report. With errors nothing is stored and the exit status is 1."""
     data = _read_document(path)
     session = get_session()
-    before = service.loop_for_job(
+    before = loop_for_job(
         session, str(data.get("ats") or "").strip().lower(), str(data.get("job_id") or "").strip()
     )
     previous = before.revision if before is not None else None

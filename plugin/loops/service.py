@@ -14,11 +14,13 @@ from typing import Any, Protocol
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from plugin.applications.models import Application
 from plugin.ats.base import AtsClient, AtsStage
 from plugin.ats.clients import client_for
+from plugin.core import signals
+from plugin.core.errors import Conflict, Invalid, NotFound
 from plugin.frameworks.registry import registry
 from plugin.loops.models import Loop
+from plugin.loops.reader import loop_for_job
 from scorecards.framework import Framework
 from scorecards.guides import Guide, build_guide
 from scorecards.loops import (
@@ -37,20 +39,26 @@ class FrameworkLookup(Protocol):
     def get(self, framework_id: str) -> Framework | None: ...
 
 
-class LoopRejected(Exception):
+class LoopRejected(Invalid):
     """The loop has errors (parse or lint); nothing was stored. ``report`` lists them all."""
 
     def __init__(self, report: LintReport, status: int = 422) -> None:
+        count = len(report.errors)
+        super().__init__(
+            f"The loop has {count} error{'s' if count != 1 else ''}; nothing was saved. "
+            + " ".join(f.message for f in report.errors[:3]),
+            code="loop_invalid",
+            fields=report.fields(),
+        )
         self.report = report
         self.status = status
-        super().__init__("; ".join(str(f) for f in report.errors))
 
 
-class LoopConflict(Exception):
+class LoopConflict(Conflict):
     """Another loop already binds this ATS job."""
 
     def __init__(self, message: str, existing_id: int) -> None:
-        super().__init__(message)
+        super().__init__(message, fields={"job_id": f"has loop {existing_id}"})
         self.existing_id = existing_id
 
 
@@ -122,10 +130,6 @@ def find_loop(session: Session, ref: str) -> Loop | None:
     )
 
 
-def loop_for_job(session: Session, ats: str, job_id: str) -> Loop | None:
-    return session.scalar(select(Loop).where(Loop.ats == ats, Loop.job_id == str(job_id)))
-
-
 def save_loop(
     session: Session,
     data: Mapping[str, Any],
@@ -143,24 +147,7 @@ def save_loop(
     loop, report, _ = check_document(data, framework_registry)
     if loop is None or not report.ok:
         raise LoopRejected(report)
-    existing = loop_for_job(session, loop.ats, loop.job_id)
-    if loop_id is not None:
-        row = session.get(Loop, loop_id)
-        if row is None:
-            raise LookupError(f"no loop with id {loop_id}")
-        if existing is not None and existing.id != row.id:
-            raise LoopConflict(
-                f"{loop.ats} job {loop.job_id} already has loop {existing.id} ('{existing.name}')",
-                existing.id,
-            )
-    elif existing is not None and create_only:
-        raise LoopConflict(
-            f"{loop.ats} job {loop.job_id} already has loop {existing.id} ('{existing.name}'); "
-            "change it with PUT /api/loops/<id>",
-            existing.id,
-        )
-    else:
-        row = existing
+    row = _row_to_save(session, loop, loop_id=loop_id, create_only=create_only)
     definition = loop.to_dict()
     if row is None:
         row = Loop(
@@ -190,17 +177,44 @@ def save_loop(
     return row, report
 
 
-class LoopInUse(Exception):
+def _row_to_save(
+    session: Session, loop: LoopSpec, *, loop_id: int | None, create_only: bool
+) -> Loop | None:
+    """The stored loop the document replaces (None: a new one); LoopConflict when its ATS
+    job is bound to another loop, or (``create_only``) to any."""
+    existing = loop_for_job(session, loop.ats, loop.job_id)
+    if loop_id is not None:
+        row = session.get(Loop, loop_id)
+        if row is None:
+            raise NotFound(f"No loop with id {loop_id}.", fields={"id": "unknown"})
+        if existing is not None and existing.id != row.id:
+            raise LoopConflict(
+                f"{loop.ats} job {loop.job_id} already has loop {existing.id} ('{existing.name}')",
+                existing.id,
+            )
+        return row
+    if existing is not None and create_only:
+        raise LoopConflict(
+            f"{loop.ats} job {loop.job_id} already has loop {existing.id} ('{existing.name}'); "
+            "change it with PUT /api/loops/<id>",
+            existing.id,
+        )
+    return existing
+
+
+class LoopInUse(Conflict):
+    """Applications are judged by the loop, so it cannot go."""
+
     def __init__(self, count: int) -> None:
-        super().__init__(f"{count} application(s) use this loop")
+        super().__init__(
+            f"{count} application(s) use this loop; it cannot be deleted.", fields={"id": "in use"}
+        )
         self.count = count
 
 
 def delete_loop(session: Session, row: Loop) -> None:
     """Delete a loop no application uses yet (its scorecards would lose their meaning)."""
-    count = session.scalar(
-        select(func.count()).select_from(Application).where(Application.loop_id == row.id)
-    )
+    count = sum(int(n) for _, n in signals.loop_in_use.send(session, loop_id=row.id))
     if count:
         raise LoopInUse(int(count))
     session.delete(row)

@@ -23,7 +23,7 @@ from flask_smorest import Blueprint
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from plugin.applications.models import Application, Assignment
+from plugin.applications.models import Application, Assignment, AssignmentStatus
 from plugin.auth.tokens import TOKEN_PREFIX, bearer_token, current_principal, require_role
 from plugin.core.db import get_session
 from plugin.core.errors import ApiError
@@ -158,7 +158,7 @@ def revoke_link(assignment_id: int) -> dict[str, Any]:
 def fresh_link(assignment_id: int) -> dict[str, Any]:
     """A fresh link for the assignment (links issued before keep working until revoked)."""
     assignment = _assignment_for_recruiter(assignment_id)
-    if assignment.status == "cancelled":
+    if assignment.status == AssignmentStatus.CANCELLED:
         raise ApiError(409, "This interview was cancelled; it gets no new link.")
     token = make_link_token(assignment.id, assignment.link_version)
     days = float(current_app.config["LINK_MAX_AGE_DAYS"])

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from plugin.core.models import Base, utcnow
+
+
+class ScorecardStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
 
 
 class Scorecard(Base):
@@ -31,7 +41,7 @@ class Scorecard(Base):
     interview_name: Mapped[str | None] = mapped_column(String(300))
     recommendation: Mapped[str | None] = mapped_column(String(32))
     notes: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(32), default="draft")
+    status: Mapped[str] = mapped_column(String(32), default=ScorecardStatus.DRAFT)
     interviewed_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
     amended_at: Mapped[datetime | None]

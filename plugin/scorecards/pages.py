@@ -28,13 +28,13 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from plugin.applications.models import Assignment
+from plugin.applications.models import Assignment, AssignmentStatus
 from plugin.auth.csrf import check_csrf
 from plugin.core.db import get_session
 from plugin.core.errors import ApiError
 from plugin.core.models import utcnow
 from plugin.frameworks.registry import registry
-from plugin.scorecards.models import ScorecardRevision
+from plugin.scorecards.models import ScorecardRevision, ScorecardStatus
 from plugin.scorecards.service import (
     EVIDENCE_MAX_CHARS,
     NO_EVIDENCE,
@@ -211,7 +211,10 @@ def _render(
     own = scorecard_for(session, ctx.assignment.id)
     saved = snapshot(own)
     state = saved["status"]
-    cancelled = ctx.assignment.status == "cancelled" or ctx.assignment.cancelled_at is not None
+    cancelled = (
+        ctx.assignment.status == AssignmentStatus.CANCELLED
+        or ctx.assignment.cancelled_at is not None
+    )
     if values is None:
         values = {**saved, "reason": ""}
     revisions: list[ScorecardRevision] = revisions_of(session, own)
@@ -334,7 +337,7 @@ def autosave(token: str) -> Response:
         raise ApiError(status, exc.message, code=exc.code) from None
     ctx = load_context(session, assignment, registry().get)
     own = scorecard_for(session, assignment.id)
-    if own is not None and own.status == "submitted":
+    if own is not None and own.status == ScorecardStatus.SUBMITTED:
         raise ApiError(
             409, "This scorecard was submitted; drafts are not saved any more.", code="submitted"
         )

@@ -63,6 +63,7 @@ def test_a_second_loop_for_the_same_job_conflicts(
     response = client.post("/api/loops", json=document, headers=auth("recruiter"))
     assert response.status_code == 409
     assert response.get_json()["error"]["fields"] == {"job_id": f"has loop {created['id']}"}
+    assert response.get_json()["error"]["code"] == "conflict"
 
 
 def test_errors_are_reported_with_their_place_and_the_stored_loop_is_unchanged(
@@ -218,6 +219,11 @@ def test_delete(client: FlaskClient, auth: Auth, document: dict[str, Any], db: S
     db.commit()
     in_use = client.delete(f"/api/loops/{loop_id}", headers=auth("recruiter"))
     assert in_use.status_code == 409
+    assert in_use.get_json()["error"] == {
+        "code": "conflict",
+        "message": "1 application(s) use this loop; it cannot be deleted.",
+        "fields": {"id": "in use"},
+    }
     db.query(Application).delete()
     db.commit()
     assert client.delete(f"/api/loops/{loop_id}", headers=auth("recruiter")).status_code == 204

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from plugin.applications.models import Application, Assignment
 from plugin.core.links import make_link_token
 from plugin.loops.models import Loop
+from tests.factories import make_application, make_assignment, make_loop
 
 LOOP_DOCUMENT: dict[str, Any] = {
     "name": "Senior PM, Payments",
@@ -90,37 +91,21 @@ def arrange(
     document = copy.deepcopy(LOOP_DOCUMENT)
     if settings is not None:
         document["settings"] = settings
-    loop = db.query(Loop).filter_by(ats="greenhouse", job_id="3485").one_or_none()
-    if loop is None:
-        loop = Loop(
-            name=document["name"],
-            framework_id="pm",
-            level="senior-pm",
-            ats="greenhouse",
-            job_id="3485",
-            definition=document,
-        )
-        db.add(loop)
-        db.flush()
-    application = Application(
-        ats="greenhouse",
+    loop = make_loop(db, document, reuse=True)
+    application = make_application(
+        db,
+        loop,
         external_id=external_id,
         candidate_external_id="c-" + external_id,
         candidate_name=candidate,
-        job_id="3485",
         job_name="Senior PM, Payments",
-        loop_id=loop.id,
         current_stage_id="71416",
         current_stage_name="Onsite",
     )
-    db.add(application)
-    db.flush()
-    assignments = []
-    for interview, (user_id, name) in zip(
-        document["stages"][0]["interviews"], INTERVIEWERS, strict=True
-    ):
-        assignment = Assignment(
-            application_id=application.id,
+    assignments = [
+        make_assignment(
+            db,
+            application,
             stage_id="71416",
             stage_name="Onsite",
             interview_key=interview["ats_interview_id"],
@@ -129,8 +114,10 @@ def arrange(
             interviewer_name=name,
             interviewer_email=f"{user_id}@example.com",
         )
-        db.add(assignment)
-        assignments.append(assignment)
+        for interview, (user_id, name) in zip(
+            document["stages"][0]["interviews"], INTERVIEWERS, strict=True
+        )
+    ]
     db.commit()
     with app.app_context():
         tokens = [make_link_token(a.id, a.link_version) for a in assignments]
