@@ -12,13 +12,7 @@ from datetime import datetime
 
 from flask import render_template
 
-RECOMMENDATION_LABELS = {
-    "strong_yes": "Strong yes",
-    "yes": "Yes",
-    "no_decision": "No decision",
-    "no": "No",
-    "definitely_not": "Definitely not",
-}
+from scorecards.scale import RECOMMENDATION_LABELS
 
 
 @dataclass(frozen=True)

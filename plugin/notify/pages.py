@@ -29,8 +29,9 @@ from plugin.auth.pages import page_role
 from plugin.auth.tokens import Principal
 from plugin.core.config import text_setting
 from plugin.core.db import get_session
-from plugin.notify import service as notifications
+from plugin.notify import rows as message_list
 from plugin.notify import submission_rates
+from plugin.notify.addresses import set_address
 from plugin.notify.transports import configured_channels
 
 bp = Blueprint("notify_pages", __name__)
@@ -50,8 +51,8 @@ def messages_page() -> str:
     session = get_session()
     scope = _scope()
     state = request.args.get("state") or None
-    rows = notifications.message_rows(session, job_scope=scope, limit=500)
-    totals = notifications.counts(rows)
+    rows = message_list.message_rows(session, job_scope=scope, limit=500)
+    totals = message_list.counts(rows)
     shown = [row for row in rows if state is None or row.state == state]
     return render_template(
         "notify/messages.html",
@@ -61,7 +62,7 @@ def messages_page() -> str:
         state=state,
         channels=configured_channels(current_app.config),
         smtp_host=text_setting(current_app.config, "SMTP_HOST"),
-        missing=notifications.assignments_without_address(session, job_scope=scope),
+        missing=message_list.assignments_without_address(session, job_scope=scope),
     )
 
 
@@ -81,7 +82,7 @@ def set_email(assignment_id: int) -> Response:
     if "@" not in email or len(email) > 320 or any(c.isspace() for c in email):
         flash(f"'{email}' is not an email address.", "error")
         return redirect(url_for("notify_pages.messages_page"))
-    queued = notifications.set_address(session, assignment, email)
+    queued = set_address(session, assignment, email)
     session.commit()
     flash(
         f"Saved {email} for {assignment.interviewer_name or assignment.interviewer_key}; "

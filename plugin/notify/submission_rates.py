@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from plugin.applications.models import Application, Assignment
+from plugin.applications.models import Application, Assignment, AssignmentStatus
 from plugin.core.models import utcnow
 from plugin.loops.models import Loop
-from plugin.scorecards.models import Scorecard
+from plugin.scorecards.models import Scorecard, ScorecardStatus
 
 BENCHMARK = 0.9
 WINDOW_HOURS = 24.0
@@ -103,13 +103,35 @@ def samples(
     ats: str | None = None,
     job_id: str | None = None,
 ) -> list[Sample]:
-    app_filter = []
+    """Every interview with a known end in ``[since, until]``: hireloop's assignments, then
+    the scorecards imported from the ATS that no assignment holds."""
+    app_filter: list[ColumnElement[bool]] = []
     if ats is not None:
         app_filter.append(Application.ats == ats)
     if job_id is not None:
         app_filter.append(Application.job_id == job_id)
-    out: list[Sample] = []
     loop_ids = _loop_ids(session)
+    return [
+        *_assignment_samples(session, since, until, app_filter, loop_ids),
+        *_imported_samples(session, since, until, app_filter, loop_ids),
+    ]
+
+
+LoopIds = dict[tuple[str, str | None], int]
+
+
+def _loop_id(loop_id: int | None, ats: str, job_id: str | None, loop_ids: LoopIds) -> int | None:
+    """The application's loop id, else its job's loop id (``reader.loop_of``, in bulk)."""
+    return loop_id if loop_id is not None else loop_ids.get((ats, job_id))
+
+
+def _assignment_samples(
+    session: Session,
+    since: datetime,
+    until: datetime,
+    app_filter: Sequence[ColumnElement[bool]],
+    loop_ids: LoopIds,
+) -> list[Sample]:
     rows = session.execute(
         select(
             Assignment,
@@ -121,7 +143,7 @@ def samples(
         .join(Application, Application.id == Assignment.application_id)
         .outerjoin(Scorecard, Scorecard.assignment_id == Assignment.id)
         .where(
-            Assignment.status != "cancelled",
+            Assignment.status != AssignmentStatus.CANCELLED,
             Assignment.interviewer_key != "",
             Assignment.ends_at.is_not(None),
             Assignment.ends_at >= since,
@@ -129,27 +151,38 @@ def samples(
             *app_filter,
         )
     ).all()
+    out: list[Sample] = []
     for assignment, app_ats, app_job, loop_id, card_submitted in rows:
         assert assignment.ends_at is not None
         submitted = assignment.submitted_at or card_submitted
-        if assignment.status != "submitted" and card_submitted is None:
+        if assignment.status != AssignmentStatus.SUBMITTED and card_submitted is None:
             submitted = None
         out.append(
             Sample(
                 interviewer_key=assignment.interviewer_key,
                 interviewer_name=assignment.interviewer_name or assignment.interviewer_key,
-                loop_id=loop_id if loop_id is not None else loop_ids.get((app_ats, app_job)),
+                loop_id=_loop_id(loop_id, app_ats, app_job, loop_ids),
                 ended_at=assignment.ends_at,
                 submitted_at=submitted,
             )
         )
+    return out
+
+
+def _imported_samples(
+    session: Session,
+    since: datetime,
+    until: datetime,
+    app_filter: Sequence[ColumnElement[bool]],
+    loop_ids: LoopIds,
+) -> list[Sample]:
     imported = session.execute(
         select(Scorecard, Application.ats, Application.job_id, Application.loop_id)
         .join(Application, Application.id == Scorecard.application_id)
         .where(
             Scorecard.assignment_id.is_(None),
             Scorecard.source != "hireloop",
-            Scorecard.status == "submitted",
+            Scorecard.status == ScorecardStatus.SUBMITTED,
             Scorecard.interviewed_at.is_not(None),
             Scorecard.submitted_at.is_not(None),
             Scorecard.interviewed_at >= since,
@@ -157,13 +190,14 @@ def samples(
             *app_filter,
         )
     ).all()
+    out: list[Sample] = []
     for card, app_ats, app_job, loop_id in imported:
         assert card.interviewed_at is not None
         out.append(
             Sample(
                 interviewer_key=card.interviewer_key,
                 interviewer_name=card.interviewer_name or card.interviewer_key,
-                loop_id=loop_id if loop_id is not None else loop_ids.get((app_ats, app_job)),
+                loop_id=_loop_id(loop_id, app_ats, app_job, loop_ids),
                 ended_at=card.interviewed_at,
                 submitted_at=card.submitted_at,
             )
@@ -171,7 +205,7 @@ def samples(
     return out
 
 
-def _loop_ids(session: Session) -> dict[tuple[str, str | None], int]:
+def _loop_ids(session: Session) -> LoopIds:
     return {
         (ats, job): lid for lid, ats, job in session.execute(select(Loop.id, Loop.ats, Loop.job_id))
     }

@@ -1,7 +1,14 @@
-"""Verdicts: the mechanical aggregation of an application's scorecards (``service``),
-``/api/applications/<id>/verdict`` and calibration (``api``), the hiring manager's review
-and job pages (``pages``, ``charts``), and the verdict note written back to the ATS
-(``writeback``)."""
+"""Verdicts: the mechanical aggregation of an application's scorecards.
+
+- ``service``: one application's verdict (``compute_verdict``, ``complete_verdict``) and its
+  JSON; ``settings``: what a verdict needs of the loop; ``access``: the application a request
+  may see;
+- ``overrides``: a hiring manager's recommendation beside the mechanical one;
+- ``comparison``: a job's candidates side by side;
+- ``api`` (``/api/applications/<id>/verdict``, calibration), ``pages`` and ``charts``: the
+  hiring manager's review and job pages;
+- ``writeback``: the verdict note written back to the ATS.
+"""
 
 from __future__ import annotations
 

@@ -24,6 +24,9 @@ from plugin.core.db import get_session
 from plugin.core.errors import ApiError
 from plugin.verdicts import calibration as calibration_service
 from plugin.verdicts import service
+from plugin.verdicts.access import visible_application
+from plugin.verdicts.comparison import job_comparison
+from plugin.verdicts.overrides import record_override
 from scorecards.scale import RECOMMENDATIONS
 
 blp = Blueprint("verdicts", __name__, url_prefix="/api", description="Verdicts and calibration")
@@ -52,7 +55,7 @@ class CalibrationQuerySchema(ma.Schema):
 
 
 def _visible_application(application_id: int) -> None:
-    service.visible_application(get_session(), application_id, current_principal())
+    visible_application(get_session(), application_id, current_principal())
 
 
 @blp.route("/applications/<int:application_id>/verdict")
@@ -72,7 +75,7 @@ def post_override(data: dict[str, Any], application_id: int) -> dict[str, Any]:
     """Record an override (recommendation and a required reason) beside the verdict."""
     _visible_application(application_id)
     session = get_session()
-    service.record_override(
+    record_override(
         session, application_id, data["recommendation"], data["reason"], current_principal().actor
     )
     session.commit()
@@ -87,7 +90,7 @@ def get_candidates(query: dict[str, Any], ats: str, job_id: str) -> dict[str, An
     """A job's candidates side by side: recommendation and verdict per competency."""
     if not current_principal().can_see_job(job_id):
         raise ApiError(403, "Your token is scoped to another job.", fields={"job_id": "other job"})
-    comparison = service.job_comparison(
+    comparison = job_comparison(
         get_session(),
         ats,
         job_id,

@@ -16,7 +16,7 @@ from plugin.applications.models import Application
 from plugin.core.models import utcnow
 from plugin.frameworks.registry import registry
 from plugin.loops.models import Loop
-from plugin.scorecards.models import Rating, Scorecard
+from plugin.scorecards.models import Rating, Scorecard, ScorecardStatus
 from scorecards.calibration import (
     MIN_COMPARISONS,
     Agreement,
@@ -80,7 +80,7 @@ def calibration_report(
         )
         .join(Scorecard, Scorecard.id == Rating.scorecard_id)
         .join(Application, Application.id == Rating.application_id)
-        .where(Scorecard.status == "submitted", stamp >= since)
+        .where(Scorecard.status == ScorecardStatus.SUBMITTED, stamp >= since)
         .order_by(Rating.id)
     )
     if ats:

@@ -44,6 +44,21 @@ def _wrap(label: str, width: int = 14) -> list[str]:
     return lines or [label]
 
 
+@dataclass(frozen=True)
+class _RadarGeometry:
+    """Where a value on an axis lands: ``axes`` spokes, ``top`` scale points, in pixels."""
+
+    axes: int
+    top: int
+    centre: float
+    radius: float
+
+    def point(self, index: int, value: float) -> tuple[float, float]:
+        angle = -math.pi / 2 + 2 * math.pi * index / self.axes
+        r = self.radius * value / self.top
+        return self.centre + r * math.cos(angle), self.centre + r * math.sin(angle)
+
+
 def radar_svg(
     axes: Sequence[RadarAxis],
     *,
@@ -53,23 +68,15 @@ def radar_svg(
     chart_id: str = "radar",
 ) -> Markup:
     """A radar chart of values on a 1..len(levels) scale; one axis per item."""
-    n = len(axes)
-    top = len(levels)
-    centre = size / 2
-    radius = size / 2 - 100
-    if n < 3:
+    if len(axes) < 3:
         text = ", ".join(
             f"{a.label}: {'not assessed' if a.value is None else f'{a.value:.1f}'}" for a in axes
         )
         return Markup(
             '<p class="muted" id="{}">Too few competencies for a shape chart. {}</p>'
         ).format(chart_id, text)
-
-    def point(index: int, value: float) -> tuple[float, float]:
-        angle = -math.pi / 2 + 2 * math.pi * index / n
-        r = radius * value / top
-        return centre + r * math.cos(angle), centre + r * math.sin(angle)
-
+    top = len(levels)
+    geometry = _RadarGeometry(len(axes), top, size / 2, size / 2 - 100)
     described = "; ".join(
         f"{a.label}: {'not assessed' if a.value is None else f'{a.value:.1f} of {top}'}"
         for a in axes
@@ -81,23 +88,41 @@ def radar_svg(
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">Scale 1 ({escape(levels[0])}) to {top} '
         f"({escape(levels[-1])}). {escape(described)}</desc>",
+        *_radar_rings(geometry, levels),
+        *_radar_axes(geometry, axes),
+        *_radar_shape(geometry, axes),
+        "</svg>",
     ]
-    # Rings for each scale point, labelled on the first axis.
-    for level in range(1, top + 1):
-        ring = " ".join(f"{_f(x)},{_f(y)}" for x, y in (point(i, level) for i in range(n)))
+    return Markup("".join(parts))
+
+
+def _radar_rings(geometry: _RadarGeometry, levels: Sequence[str]) -> list[str]:
+    """Rings for each scale point, labelled on the first axis."""
+    parts = []
+    for level in range(1, geometry.top + 1):
+        ring = " ".join(
+            f"{_f(x)},{_f(y)}" for x, y in (geometry.point(i, level) for i in range(geometry.axes))
+        )
         parts.append(f'<polygon class="ring" points="{ring}" fill="none" stroke="#d0d7de"/>')
-        x, y = point(0, level)
+        x, y = geometry.point(0, level)
         parts.append(
             f'<text class="ring-label" x="{_f(x + 4)}" y="{_f(y + 12)}" font-size="10" '
             f'fill="#57606a">{escape(levels[level - 1])}</text>'
         )
+    return parts
+
+
+def _radar_axes(geometry: _RadarGeometry, axes: Sequence[RadarAxis]) -> list[str]:
+    """A spoke per axis and its label outside the outer ring (greyed when not assessed)."""
+    centre = geometry.centre
+    parts = []
     for i, axis in enumerate(axes):
-        x, y = point(i, top)
+        x, y = geometry.point(i, geometry.top)
         parts.append(
             f'<line x1="{_f(centre)}" y1="{_f(centre)}" x2="{_f(x)}" y2="{_f(y)}" '
             f'stroke="#d0d7de"/>'
         )
-        lx, ly = point(i, top + 0.55)
+        lx, ly = geometry.point(i, geometry.top + 0.55)
         anchor = "middle" if abs(lx - centre) < 8 else ("start" if lx > centre else "end")
         lines = _wrap(axis.label + (" (n/a)" if axis.value is None else ""))
         start_y = ly - (len(lines) - 1) * 6
@@ -110,23 +135,28 @@ def radar_svg(
             f'<text class="axis-label" font-size="11" text-anchor="{anchor}" '
             f'fill="{fill}">{tspans}</text>'
         )
-    # The candidate's shape; unassessed axes sit at the centre so no score is invented.
+    return parts
+
+
+def _radar_shape(geometry: _RadarGeometry, axes: Sequence[RadarAxis]) -> list[str]:
+    """The candidate's shape; unassessed axes sit at the centre so no score is invented."""
+    centre = geometry.centre
     shape_points = [
-        point(i, a.value) if a.value is not None else (centre, centre) for i, a in enumerate(axes)
+        geometry.point(i, a.value) if a.value is not None else (centre, centre)
+        for i, a in enumerate(axes)
     ]
     poly = " ".join(f"{_f(x)},{_f(y)}" for x, y in shape_points)
-    parts.append(
+    parts = [
         f'<polygon class="shape" points="{poly}" fill="rgba(11,92,173,0.25)" '
         f'stroke="#0b5cad" stroke-width="2"/>'
-    )
+    ]
     for (x, y), axis in zip(shape_points, axes, strict=True):
         if axis.value is not None:
             parts.append(
                 f'<circle cx="{_f(x)}" cy="{_f(y)}" r="3.5" fill="#0b5cad">'
                 f"<title>{escape(axis.label)}: {axis.value:.1f}</title></circle>"
             )
-    parts.append("</svg>")
-    return Markup("".join(parts))
+    return parts
 
 
 def distribution_svg(

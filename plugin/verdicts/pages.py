@@ -17,12 +17,17 @@ from plugin.auth.csrf import check_csrf
 from plugin.auth.pages import page_role
 from plugin.auth.tokens import current_principal
 from plugin.core.db import get_session
-from plugin.core.errors import ApiError
+from plugin.core.errors import DomainError, Invalid, status_of
+from plugin.loops import reader
 from plugin.verdicts import calibration as calibration_service
 from plugin.verdicts import service
+from plugin.verdicts.access import visible_application
 from plugin.verdicts.charts import RadarAxis, distribution_svg, radar_svg
+from plugin.verdicts.comparison import job_comparison
+from plugin.verdicts.overrides import list_overrides, record_override
+from plugin.verdicts.settings import loop_settings
 from scorecards.aggregation import Verdict
-from scorecards.scale import RECOMMENDATIONS
+from scorecards.scale import RECOMMENDATIONS, Recommendation
 
 bp = Blueprint("review", __name__)
 
@@ -33,11 +38,7 @@ LABELS = {
     "no_evidence": "No evidence",
     "split": "Split",
     "not_assessed": "Not assessed",
-    "definitely_not": "Definitely not",
-    "no": "No",
-    "yes": "Yes",
-    "strong_yes": "Strong yes",
-    "no_decision": "No decision",
+    **{r.value: r.label for r in Recommendation},
 }
 SYMBOLS = {
     "needs_focus": "▼",
@@ -65,11 +66,12 @@ def verdict_symbol(value: str | None) -> str:
     return SYMBOLS.get(value or "", "")
 
 
-def _error_page(error: ApiError) -> Response:
-    return Response(
-        render_template("error.html", status=error.status, message=error.message),
-        status=error.status,
-    )
+def _error_page(status: int, message: str) -> Response:
+    return Response(render_template("error.html", status=status, message=message), status=status)
+
+
+def _domain_error_page(error: DomainError) -> Response:
+    return _error_page(status_of(error), error.message)
 
 
 def heatmap(verdict: Verdict) -> dict[str, Any]:
@@ -97,12 +99,12 @@ def application_review(application_id: int) -> Response | str:
     session = get_session()
     principal = current_principal()
     try:
-        application = service.visible_application(session, application_id, principal)
-        settings = service.loop_settings(service.loop_for(session, application))
+        application = visible_application(session, application_id, principal)
+        settings = loop_settings(reader.require_loop_of(session, application))
         verdict = service.compute_verdict(session, application_id, settings)
-    except ApiError as error:
-        return _error_page(error)
-    overrides = service.list_overrides(session, application_id)
+    except DomainError as error:
+        return _domain_error_page(error)
+    overrides = list_overrides(session, application_id)
     axes = [RadarAxis(p.name, p.value, p.area) for p in verdict.shape]
     return render_template(
         "review/application.html",
@@ -129,17 +131,17 @@ def application_override(application_id: int) -> BaseResponse | str:
     session = get_session()
     principal = current_principal()
     try:
-        service.visible_application(session, application_id, principal)
-        service.record_override(
+        visible_application(session, application_id, principal)
+        record_override(
             session,
             application_id,
             request.form.get("recommendation", ""),
             request.form.get("reason", ""),
             principal.actor,
         )
-    except ApiError as error:
-        if error.status != 422:
-            return _error_page(error)
+    except DomainError as error:
+        if not isinstance(error, Invalid):
+            return _domain_error_page(error)
         session.rollback()
         flash(
             " ".join(error.fields.values()) or error.message,
@@ -160,20 +162,20 @@ def application_override(application_id: int) -> BaseResponse | str:
 def job_review(ats: str, job_id: str) -> Response | str:
     principal = current_principal()
     if not principal.can_see_job(job_id):
-        return _error_page(ApiError(403, "Your token is scoped to another job."))
+        return _error_page(403, "Your token is scoped to another job.")
     sort = request.args.get("sort", "recommendation")
     order = request.args.get("order", "asc")
     try:
         page = int(request.args.get("page", "1"))
         per_page = int(request.args.get("per_page", "25"))
     except ValueError:
-        return _error_page(ApiError(400, "page and per_page must be whole numbers."))
+        return _error_page(400, "page and per_page must be whole numbers.")
     try:
-        comparison = service.job_comparison(
+        comparison = job_comparison(
             get_session(), ats, job_id, sort=sort, order=order, page=page, per_page=per_page
         )
-    except ApiError as error:
-        return _error_page(error)
+    except DomainError as error:
+        return _domain_error_page(error)
     return render_template("review/job.html", c=comparison)
 
 

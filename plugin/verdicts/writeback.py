@@ -30,20 +30,20 @@ from plugin.ats.clients import client_for, is_configured
 from plugin.ats.errors import AtsError
 from plugin.core.links import public_url
 from plugin.core.models import utcnow
-from plugin.jobs.models import OutboxJob
+from plugin.jobs.models import JobStatus, OutboxJob
 from plugin.jobs.queue import enqueue
 from plugin.verdicts.models import VerdictRecord
 from scorecards.aggregation import Verdict
+from scorecards.scale import Recommendation
 
 log = logging.getLogger("hireloop.writeback")
 
 KIND = "verdict-note"
+# The recommendations as people read them everywhere, except that an undecided one says what
+# happens next; the competency verdicts are lower case because they end a sentence.
 LABELS = {
-    "strong_yes": "Strong yes",
-    "yes": "Yes",
-    "no": "No",
-    "definitely_not": "Definitely not",
-    "no_decision": "No decision (the debrief must settle it)",
+    **{r.value: r.label for r in Recommendation},
+    Recommendation.NO_DECISION.value: "No decision (the debrief must settle it)",
     "outperforming": "outperforming",
     "on_track": "on track",
     "needs_focus": "needs focus",
@@ -243,7 +243,7 @@ def written_notes(session: Session, application_id: int) -> int:
             .where(
                 OutboxJob.kind == KIND,
                 OutboxJob.key.startswith(f"{KIND}:{application_id}:"),
-                OutboxJob.status == "done",
+                OutboxJob.status == JobStatus.DONE,
             )
         )
         or 0

@@ -37,10 +37,11 @@ from plugin.core.db import get_session
 from plugin.jobs.models import OutboxJob
 from plugin.jobs.registry import job_registry
 from plugin.loops.models import Loop
-from plugin.notify import service as notifications
-from plugin.notify import submission_rates
+from plugin.notify import addresses, outbox, reminders, sending, submission_rates
+from plugin.notify.settings import notify_settings
 from plugin.notify.transports import OutgoingEmail, SmtpTransport, TransportError
 from plugin.scorecards.models import Rating, Scorecard
+from tests.factories import make_application, make_assignment, make_loop
 
 T0 = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)  # the interview starts
 T_END = T0 + timedelta(hours=1)
@@ -137,7 +138,7 @@ def smtp_config(port: int, **extra: Any) -> dict[str, Any]:
 @pytest.fixture(autouse=True)
 def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
     state = {"now": T0 - timedelta(days=1)}
-    monkeypatch.setattr(notifications, "clock", lambda: state["now"])
+    monkeypatch.setattr(outbox, "clock", lambda: state["now"])
 
     def set_now(moment: datetime) -> None:
         state["now"] = moment
@@ -147,7 +148,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
 
 @pytest.fixture(autouse=True)
 def no_ats(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(notifications, "client_factory", lambda config, ats: None)
+    monkeypatch.setattr(addresses, "client_factory", lambda config, ats: None)
 
 
 def arrange(
@@ -163,33 +164,22 @@ def arrange(
     """A loop, an application in its onsite stage, assignments created through the hook."""
     with app.app_context():
         session = get_session()
-        loop = Loop(
-            name="Senior PM, Payments",
-            framework_id="pm",
-            level="senior-pm",
-            ats="greenhouse",
-            job_id="3485",
-            definition=definition or LOOP,
-        )
-        session.add(loop)
-        session.flush()
-        application = Application(
-            ats="greenhouse",
+        loop = make_loop(session, definition or LOOP, name="Senior PM, Payments")
+        application = make_application(
+            session,
+            loop,
             external_id="69306314",
             candidate_name="Grace Hopper",
-            job_id="3485",
             job_name="Senior PM, Payments",
-            loop_id=loop.id,
             current_stage_id="71416",
             current_stage_name="Onsite",
         )
-        session.add(application)
-        session.flush()
         ids = []
         name = "Product sense" if interview_key == "113101" else "Execution"
         for key, person, address in interviewers:
-            assignment = Assignment(
-                application_id=application.id,
+            assignment = make_assignment(
+                session,
+                application,
                 stage_id="71416",
                 stage_name="Onsite",
                 interview_key=interview_key,
@@ -200,8 +190,6 @@ def arrange(
                 starts_at=T0 if ends_at else None,
                 ends_at=ends_at,
             )
-            session.add(assignment)
-            session.flush()
             signals.assignment_created.send(session, assignment=assignment)
             ids.append(assignment.id)
         session.commit()
@@ -219,8 +207,8 @@ def drain(app: Flask, *, rounds: int = 3) -> list[OutboxJob]:
                 select(OutboxJob)
                 .where(
                     OutboxJob.status == "pending",
-                    OutboxJob.run_after <= notifications.now(),
-                    OutboxJob.kind.in_((notifications.EMAIL_KIND, notifications.SLACK_KIND)),
+                    OutboxJob.run_after <= outbox.now(),
+                    OutboxJob.kind.in_((outbox.EMAIL_KIND, outbox.SLACK_KIND)),
                 )
                 .order_by(OutboxJob.id)
             ).all()
@@ -230,7 +218,7 @@ def drain(app: Flask, *, rounds: int = 3) -> list[OutboxJob]:
                 job.attempts += 1
                 try:
                     result = job_registry().handlers[job.kind](session, job)
-                except notifications.WaitingForTransport:
+                except sending.WaitingForTransport:
                     pass
                 except TransportError as exc:
                     job.last_error = exc.message
@@ -246,7 +234,7 @@ def drain(app: Flask, *, rounds: int = 3) -> list[OutboxJob]:
 
 def sweep(app: Flask) -> list[str]:
     with app.app_context():
-        return notifications.reminders_task(get_session())
+        return reminders.reminders_task(get_session())
 
 
 def jobs(app: Flask) -> dict[str, OutboxJob]:
@@ -505,9 +493,10 @@ def test_reminder_schedule_is_configurable_per_loop(
     clock(T_END + timedelta(hours=6))
     assert sweep(app) == [f"notify:{ada}:escalation"]
     # A sweep that was down for days sends the latest reminder only, not every one at once.
-    assert notifications.due_kinds(
-        T_END, notifications.notify_settings(LOOP), T_END + timedelta(hours=30)
-    ) == ("reminder-2", False)
+    assert reminders.due_kinds(T_END, notify_settings(LOOP), T_END + timedelta(hours=30)) == (
+        "reminder-2",
+        False,
+    )
 
 
 # -- the hiring manager ---------------------------------------------------------------------------
@@ -650,10 +639,10 @@ def test_without_a_transport_messages_wait_and_the_recruiter_sees_them(
     app = make_app()
     _app_id, (ada,) = arrange(app)
     for _ in range(12):  # far more runs than attempts allowed: still waiting, never dead
-        clock(notifications.now() + timedelta(days=30))
+        clock(outbox.now() + timedelta(days=30))
         drain(app)
     job = jobs(app)[f"notify:{ada}:link"]
-    assert job.status == "pending" and job.run_after >= notifications.PARKED
+    assert job.status == "pending" and job.run_after >= outbox.PARKED
 
     client = app.test_client()
     with app.app_context():
@@ -733,7 +722,7 @@ def test_addresses_come_from_the_ats_and_are_cached(
             calls.append(f"user:{user_id}")
             return AtsUser(user_id, "Bob", "bob@example.com" if user_id == "102" else None)
 
-    monkeypatch.setattr(notifications, "client_factory", lambda config, ats: FakeAts())
+    monkeypatch.setattr(addresses, "client_factory", lambda config, ats: FakeAts())
     app = make_app(**smtp_config(port))
     _app_id, (ada, _bob) = arrange(
         app, interviewers=(("101", "Ada Lovelace", None), ("102", "Bob", None)), ends_at=None
@@ -1070,11 +1059,11 @@ def test_the_worker_leaves_messages_waiting_without_a_transport(
         session = get_session()
         row = session.get(OutboxJob, job.id)
         assert row is not None
-        row.run_after = notifications.now()
+        row.run_after = outbox.now()
         session.commit()
     Worker(app).run(once=True)
     job = jobs(app)[f"notify:{ada}:link"]
-    assert (job.status, job.attempts, job.run_after) == ("pending", 0, notifications.PARKED)
+    assert (job.status, job.attempts, job.run_after) == ("pending", 0, outbox.PARKED)
 
     app.config.update(smtp_config(port))
     Worker(app).run(once=True)  # the sweep releases it

@@ -1,0 +1,147 @@
+"""The reminder sweep: reminders to interviewers whose scorecard is late, the escalation to
+the loop's recruiters, and the release of messages parked for want of a transport.
+
+- ``notify:{assignment_id}:reminder-{n}``: reminders ``reminder_hours`` after the interview's
+  end (default 1 h and 24 h) while the scorecard is open;
+- ``notify:{assignment_id}:escalation``: to the loop's recruiters after
+  ``escalate_after_hours`` (default 48 h).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from plugin.applications.models import Application, ApplicationStatus, Assignment
+from plugin.jobs.models import JobStatus, OutboxJob
+from plugin.loops import reader
+from plugin.notify.outbox import (
+    EMAIL_KIND,
+    OPEN,
+    PARKED,
+    SLACK_KIND,
+    assignment_key,
+    current_config,
+    now,
+)
+from plugin.notify.queueing import queue_assignment_message
+from plugin.notify.settings import NotifySettings, settings_of
+from plugin.notify.transports import configured_channels
+
+log = logging.getLogger(__name__)
+
+# Reminders are not started for interviews that ended longer ago than this (an old import).
+REMINDER_HORIZON = timedelta(days=14)
+# Keys looked up per query (SQLite limits the parameters of one statement).
+KEYS_PER_QUERY = 500
+
+
+def release_parked(session: Session, config: Mapping[str, Any]) -> int:
+    """Jobs parked for want of a transport run now that it is configured."""
+    kinds = [
+        kind
+        for kind, channel in ((EMAIL_KIND, "email"), (SLACK_KIND, "slack"))
+        if channel in configured_channels(config)
+    ]
+    if not kinds:
+        return 0
+    result = session.execute(
+        update(OutboxJob)
+        .where(
+            OutboxJob.kind.in_(kinds),
+            OutboxJob.status == JobStatus.PENDING,
+            OutboxJob.run_after >= PARKED,
+        )
+        .values(run_after=now())
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def due_kinds(ends_at: datetime, settings: NotifySettings, at: datetime) -> tuple[str | None, bool]:
+    """The reminder due now (only the latest one: a sweep that was down for a day does not
+    send two at once) and whether the recruiter's escalation is due."""
+    elapsed = at - ends_at
+    reminder = None
+    for index, hours in enumerate(settings.reminder_hours):
+        if elapsed >= timedelta(hours=hours):
+            reminder = f"reminder-{index + 1}"
+    return reminder, elapsed >= timedelta(hours=settings.escalate_after_hours)
+
+
+def _late_assignments(session: Session, at: datetime) -> Sequence[Any]:
+    """Open assignments of active applications whose interview ended (recently) before
+    ``at``, each with its application."""
+    return session.execute(
+        select(Assignment, Application)
+        .join(Application, Application.id == Assignment.application_id)
+        .where(
+            Assignment.status.in_(OPEN),
+            Assignment.interviewer_key != "",
+            Assignment.ends_at.is_not(None),
+            Assignment.ends_at <= at,
+            Assignment.ends_at >= at - REMINDER_HORIZON,
+            Application.status == ApplicationStatus.ACTIVE,
+        )
+        .order_by(Assignment.id)
+    ).all()
+
+
+def _due_messages(
+    session: Session, rows: Sequence[Any], at: datetime
+) -> list[tuple[Assignment, str]]:
+    """The (assignment, kind) of each reminder and escalation due at ``at``."""
+    settings: dict[int, NotifySettings] = {}
+    wanted: list[tuple[Assignment, str]] = []
+    for assignment, application in rows:
+        # Applications of one loop share its settings; one without a loop id has its own.
+        cache_key = application.loop_id if application.loop_id is not None else -application.id
+        if cache_key not in settings:
+            settings[cache_key] = settings_of(reader.loop_of(session, application))
+        assert assignment.ends_at is not None
+        reminder, escalate = due_kinds(assignment.ends_at, settings[cache_key], at)
+        if reminder:
+            wanted.append((assignment, reminder))
+        if escalate:
+            wanted.append((assignment, "escalation"))
+    return wanted
+
+
+def _existing_keys(session: Session, keys: Sequence[str]) -> set[str]:
+    existing: set[str] = set()
+    for start in range(0, len(keys), KEYS_PER_QUERY):
+        chunk = keys[start : start + KEYS_PER_QUERY]
+        existing.update(session.scalars(select(OutboxJob.key).where(OutboxJob.key.in_(chunk))))
+    return existing
+
+
+def sweep_reminders(session: Session, at: datetime | None = None) -> list[str]:
+    """Queue the reminders and escalations that are due; returns the keys queued now."""
+    at = at or now()
+    rows = _late_assignments(session, at)
+    if not rows:
+        return []
+    wanted = _due_messages(session, rows, at)
+    keys = [assignment_key(a.id, kind) for a, kind in wanted]
+    existing = _existing_keys(session, keys)
+    queued = []
+    for (assignment, kind), key in zip(wanted, keys, strict=True):
+        if key not in existing:
+            queue_assignment_message(session, assignment, kind)
+            queued.append(key)
+    return queued
+
+
+def reminders_task(session: Session) -> list[str]:
+    """The worker's sweep: release parked messages, queue due reminders; commits."""
+    release_parked(session, current_config())
+    queued = sweep_reminders(session)
+    session.commit()
+    if queued:
+        log.info("reminders queued", extra={"count": len(queued)})
+    return queued
