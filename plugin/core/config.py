@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,40 +17,86 @@ from flask import Flask
 
 PREFIX = "HIRELOOP"
 
-DEFAULTS: dict[str, Any] = {
-    "DATABASE_URL": None,  # SQLite file in the instance folder
-    "PUBLIC_URL": None,
-    "FRAMEWORKS_DIR": None,
-    "LINK_MAX_AGE_DAYS": 30,
-    "GREENHOUSE_WEBHOOK_SECRET": None,
-    "GREENHOUSE_API_URL": "https://harvest.greenhouse.io",
-    "GREENHOUSE_AUTH_URL": "https://auth.greenhouse.io/token",
-    "GREENHOUSE_API_KEY": None,
-    "GREENHOUSE_CLIENT_ID": None,
-    "GREENHOUSE_CLIENT_SECRET": None,
-    "GREENHOUSE_USER_ID": None,
-    "GREENHOUSE_ON_BEHALF_OF": None,
-    "LEVER_SIGNATURE_TOKEN": None,
-    "LEVER_API_URL": "https://api.lever.co/v1",
-    "LEVER_API_KEY": None,
-    "LEVER_PERFORM_AS": None,
-    "ASHBY_WEBHOOK_SECRET": None,
-    "ASHBY_API_URL": "https://api.ashbyhq.com",
-    "ASHBY_API_KEY": None,
-    "WEBHOOK_REPLAY_WINDOW_HOURS": 24,
-    "SMTP_HOST": None,
-    "SMTP_PORT": 587,
-    "SMTP_USERNAME": None,
-    "SMTP_PASSWORD": None,
-    "SMTP_FROM": None,
-    "SMTP_STARTTLS": True,
-    "SLACK_WEBHOOK_URL": None,
-    "HTTP_TIMEOUT_SECONDS": 10.0,
-    "WEBHOOK_HANDLING": "worker",
-    "INBOX_POLL_SECONDS": 0.05,
-    "WORKER_NICE": 10,
-}
+SettingValue = str | int | float | bool | None
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One ``HIRELOOP_<key>`` setting: its type and its default (used when it is not set)."""
+
+    key: str
+    type: type[str] | type[int] | type[float] | type[bool]
+    default: SettingValue = None
+    #: Why it has no default, for a setting whose default is worked out at start.
+    note: str = ""
+
+
+#: Every setting hireloop reads, typed and defaulted here and nowhere else. A text setting
+#: without a default is ``None`` when unset. (``HIRELOOP_TEST_DATABASE_URL``,
+#: ``HIRELOOP_CHROMIUM`` and ``HIRELOOP_REQUIRE_BROWSER`` are read by the tests only.)
+SETTINGS: tuple[Setting, ...] = (
+    # core
+    Setting("DATABASE_URL", str, note="a SQLite file in the instance folder"),
+    Setting("SECRET_KEY", str, note="generated once into the instance folder"),
+    Setting("PUBLIC_URL", str),
+    Setting("FRAMEWORKS_DIR", str),
+    Setting("LINK_MAX_AGE_DAYS", float, 30.0),
+    Setting("HTTP_TIMEOUT_SECONDS", float, 10.0),
+    # Greenhouse
+    Setting("GREENHOUSE_WEBHOOK_SECRET", str),
+    Setting("GREENHOUSE_API_URL", str, "https://harvest.greenhouse.io"),
+    Setting("GREENHOUSE_AUTH_URL", str, "https://auth.greenhouse.io/token"),
+    Setting("GREENHOUSE_API_KEY", str),
+    Setting("GREENHOUSE_CLIENT_ID", str),
+    Setting("GREENHOUSE_CLIENT_SECRET", str),
+    Setting("GREENHOUSE_USER_ID", str),
+    Setting("GREENHOUSE_ON_BEHALF_OF", str),
+    Setting("GREENHOUSE_RATE_LIMIT", int, 50),
+    Setting("GREENHOUSE_NOTE_VISIBILITY", str, "public"),
+    Setting("GREENHOUSE_VERDICT_FIELD", str),
+    Setting("GREENHOUSE_VERDICT_TAG", str),
+    # Lever
+    Setting("LEVER_SIGNATURE_TOKEN", str),
+    Setting("LEVER_API_URL", str, "https://api.lever.co/v1"),
+    Setting("LEVER_API_KEY", str),
+    Setting("LEVER_PERFORM_AS", str),
+    Setting("WEBHOOK_REPLAY_WINDOW_HOURS", float, 24.0),
+    # Ashby
+    Setting("ASHBY_WEBHOOK_SECRET", str),
+    Setting("ASHBY_API_URL", str, "https://api.ashbyhq.com"),
+    Setting("ASHBY_API_KEY", str),
+    # worker
+    Setting("OUTBOX_LEASE_SECONDS", float, 30.0),
+    Setting("OUTBOX_POLL_SECONDS", float, 1.0),
+    Setting("OUTBOX_BACKOFF_SECONDS", float, 5.0),
+    Setting("OUTBOX_BACKOFF_MAX_SECONDS", float, 3600.0),
+    Setting("IMPORT_SWEEP_SECONDS", float, 900.0),
+    Setting("REMINDERS_SECONDS", float, 60.0),
+    Setting("WEBHOOK_HANDLING", str, "worker"),
+    Setting("INBOX_POLL_SECONDS", float, 0.05),
+    Setting("WORKER_NICE", int, 10),
+    # messages
+    Setting("SMTP_HOST", str),
+    Setting("SMTP_PORT", int, 587),
+    Setting("SMTP_USERNAME", str),
+    Setting("SMTP_PASSWORD", str),
+    Setting("SMTP_FROM", str),
+    Setting("SMTP_STARTTLS", bool, True),
+    Setting("SMTP_CA_FILE", str),
+    Setting("SLACK_WEBHOOK_URL", str),
+)
+SETTING = {setting.key: setting for setting in SETTINGS}
+#: What an unset setting is before ``load_config`` works out the computed ones.
+DEFAULTS: dict[str, SettingValue] = {setting.key: setting.default for setting in SETTINGS}
 WEBHOOK_HANDLING_MODES = ("worker", "inline")
+#: Checked at start to be positive numbers (the others are checked by the part using them).
+POSITIVE_NUMBERS = (
+    "LINK_MAX_AGE_DAYS",
+    "SMTP_PORT",
+    "WEBHOOK_REPLAY_WINDOW_HOURS",
+    "HTTP_TIMEOUT_SECONDS",
+    "INBOX_POLL_SECONDS",
+)
 
 
 class ConfigError(RuntimeError):
@@ -99,7 +146,36 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'hireloop.db'}"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    # Checked as given, so an error quotes the value as it was set; then typed.
     validate(app.config)
+    for setting in SETTINGS:
+        app.config[setting.key] = typed(setting, app.config[setting.key])
+
+
+def typed(setting: Setting, value: Any) -> Any:
+    """``value`` as the setting's type, read as the parts reading it always have: text is
+    ``None`` when empty (``from_prefixed_env`` makes "123" a number: back to text); an
+    empty or ``None`` number is the default; a flag is off for 0/false/no/off or empty. A
+    number that does not parse is left as it is, for the part that uses it to report."""
+    if setting.type is str:
+        return None if value is None or value == "" else str(value)
+    if setting.type is bool:
+        if isinstance(value, str):
+            return value.strip().lower() not in ("0", "false", "no", "off", "")
+        return bool(value)
+    if value is None or value == "":
+        return setting.default
+    try:
+        return setting.type(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def setting(config: Mapping[str, Any], key: str) -> Any:
+    """One setting, typed, from a loaded config or from a plain mapping (a test's, or ``{}``
+    outside an app): its default when the mapping lacks it."""
+    spec = SETTING[key]
+    return typed(spec, config.get(key, spec.default))
 
 
 def _instance_secret(instance: Path) -> str:
@@ -135,13 +211,7 @@ def validate(config: Mapping[str, Any]) -> None:
         require("PUBLIC_URL", "links in notes and messages are built from it")
     if text_setting(config, "SMTP_HOST"):
         require("SMTP_FROM", "messages need a From address")
-    for key in (
-        "LINK_MAX_AGE_DAYS",
-        "SMTP_PORT",
-        "WEBHOOK_REPLAY_WINDOW_HOURS",
-        "HTTP_TIMEOUT_SECONDS",
-        "INBOX_POLL_SECONDS",
-    ):
+    for key in POSITIVE_NUMBERS:
         try:
             if float(config[key]) <= 0:
                 raise ValueError

@@ -28,8 +28,56 @@ CODES = {
 }
 
 
+class DomainError(Exception):
+    """What a service raises when a request cannot be done: a message for people, a stable
+    ``code`` for programs and the ``fields`` at fault. Services know nothing of HTTP; the edge
+    answers each kind with its status (``STATUS_OF``) in the one error shape."""
+
+    default_code = "error"
+
+    def __init__(
+        self, message: str, *, code: str | None = None, fields: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.default_code
+        self.fields = fields or {}
+
+
+class NotFound(DomainError):
+    default_code = "not_found"
+
+
+class Forbidden(DomainError):
+    default_code = "forbidden"
+
+
+class Conflict(DomainError):
+    """The request is well formed but the state does not allow it (yet)."""
+
+    default_code = "conflict"
+
+
+class Invalid(DomainError):
+    """The request's content is wrong; ``fields`` says where."""
+
+    default_code = "validation_error"
+
+
+STATUS_OF: dict[type[DomainError], int] = {
+    NotFound: 404,
+    Forbidden: 403,
+    Conflict: 409,
+    Invalid: 422,
+}
+
+
+def status_of(error: DomainError) -> int:
+    return next((s for kind, s in STATUS_OF.items() if isinstance(error, kind)), 400)
+
+
 class ApiError(Exception):
-    """Raised by views and services to answer with a specific status, code and fields."""
+    """Raised by views to answer with a specific status, code and fields."""
 
     def __init__(
         self,
@@ -117,6 +165,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def on_api_error(error: ApiError) -> Response:
         return error_response(error.status, error.message, error.code, error.fields, error.headers)
+
+    @app.errorhandler(DomainError)
+    def on_domain_error(error: DomainError) -> Response:
+        return error_response(status_of(error), error.message, error.code, error.fields)
 
     @app.errorhandler(HTTPException)
     def on_http_exception(error: HTTPException) -> Response:

@@ -36,7 +36,7 @@ def make_link_token(assignment_id: int, version: int) -> str:
 
 
 def read_link_token(token: str) -> LinkClaim:
-    max_age = int(float(current_app.config["LINK_MAX_AGE_DAYS"]) * 86400)
+    max_age = int(current_app.config["LINK_MAX_AGE_DAYS"] * 86400)
     try:
         data = _serializer().loads(token, max_age=max_age)
     except SignatureExpired:

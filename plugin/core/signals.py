@@ -35,3 +35,14 @@ verdict_completed = _moments.signal(
     doc="Every expected scorecard of the application is in; sent each time scorecards change "
     "while that holds. Keywords: ``application_id``, ``verdict``.",
 )
+application_purged = _moments.signal(
+    "application-purged",
+    doc="hireloop is forgetting who the application's candidate is (deleted, anonymized or "
+    "merged away); sent before the candidate's ids are cleared. Keywords: ``application``, "
+    "``candidate_gone`` (deleted or anonymized, not merged into someone still there).",
+)
+loop_in_use = _moments.signal(
+    "loop-in-use",
+    doc="Asked before a loop is deleted: each receiver answers how many of its rows use the "
+    "loop. Keyword: ``loop_id``.",
+)

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from plugin.inbound import views
+from plugin.core import signals
+from plugin.inbound import redaction, views
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
+    signals.application_purged.connect(redaction.forget_deliveries)

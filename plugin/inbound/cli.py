@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from plugin.core.db import get_session
 from plugin.inbound import inbox as service
+from plugin.inbound.models import DeliveryStatus
 from plugin.inbound.reread import completer
 
 
@@ -61,5 +62,5 @@ def inbox_replay(ids: tuple[int, ...], failed: bool) -> None:
         return
     for delivery_id, status in results.items():
         click.echo(f"{delivery_id}: {status}")
-    if any(status in ("failed", "dead") for status in results.values()):
+    if any(status in (DeliveryStatus.FAILED, DeliveryStatus.DEAD) for status in results.values()):
         sys.exit(1)

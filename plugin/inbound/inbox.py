@@ -36,10 +36,11 @@ from sqlalchemy import ColumnElement, Row, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from plugin.applications.service import about_purged, apply_event
+from plugin.applications.service import apply_event
 from plugin.core.db import get_session
 from plugin.core.models import utcnow
-from plugin.inbound.models import REDACTED_BODY, WebhookDelivery
+from plugin.inbound.models import REDACTED_BODY, DeliveryStatus, WebhookDelivery
+from plugin.inbound.redaction import about_purged
 from plugin.inbound.reread import Complete
 from webhooks.events import Envelope, InboundEvent
 from webhooks.normalise import normalise, parse_body
@@ -47,8 +48,11 @@ from webhooks.normalise import normalise, parse_body
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
-RETRYABLE = ("pending", "failed")
-STATUSES = ("pending", "done", "failed", "dead")
+RETRYABLE = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
+#: The choices of ``hireloop inbox list --status``: plain strings, as click compares them.
+STATUSES = tuple(status.value for status in DeliveryStatus)
+#: What ``handle_delivery`` answers for a delivery it leaves alone (not a status).
+SKIPPED = "skipped"
 MAX_ERROR = 2000
 
 
@@ -90,7 +94,7 @@ def store(
                 "dedupe_key": env.dedupe_key,
                 "body": body,
                 "headers": dict(headers),
-                "status": "done" if handled else "pending",
+                "status": DeliveryStatus.DONE if handled else DeliveryStatus.PENDING,
                 "attempts": 0,
                 "received_at": now,
                 "processed_at": now if handled else None,
@@ -132,7 +136,7 @@ def handle_delivery(
     if row is None:
         if commit:
             session.rollback()
-        return "skipped"
+        return SKIPPED
     error: BaseException | None = None
     try:
         if row.body != REDACTED_BODY:  # else nothing is left to do: its candidate was purged
@@ -158,15 +162,15 @@ def _record_attempt(row: WebhookDelivery, error: BaseException | None, now: date
     row.processed_at = now
     row.claimed_until = None
     if error is None:
-        row.status, row.last_error, row.next_attempt_at = "done", None, None
+        row.status, row.last_error, row.next_attempt_at = DeliveryStatus.DONE, None, None
         return
     row.last_error = _error_text(error)
     # An ATS that is down (5xx, timeouts, 429) is waited out, hourly, however long it
     # takes; anything else is dead after MAX_ATTEMPTS, kept for an operator's replay.
     if row.attempts >= MAX_ATTEMPTS and not getattr(error, "retryable", False):
-        row.status, row.next_attempt_at = "dead", None
+        row.status, row.next_attempt_at = DeliveryStatus.DEAD, None
     else:
-        row.status, row.next_attempt_at = "failed", now + backoff(row.attempts)
+        row.status, row.next_attempt_at = DeliveryStatus.FAILED, now + backoff(row.attempts)
 
 
 def _handle_alone(session: Session, delivery_id: int, event: InboundEvent | Exception) -> str:
@@ -182,7 +186,7 @@ def _handle_alone(session: Session, delivery_id: int, event: InboundEvent | Exce
         row = session.get(WebhookDelivery, delivery_id, with_for_update=True)
         if row is None or row.status not in RETRYABLE:
             session.rollback()
-            return "skipped"
+            return SKIPPED
         _record_attempt(row, exc, utcnow())
         session.commit()
         return row.status
@@ -191,7 +195,7 @@ def _handle_alone(session: Session, delivery_id: int, event: InboundEvent | Exce
 def _due(now: datetime) -> ColumnElement[bool]:
     # ``IN`` first, so the (status, received_at) index narrows the search to the few open rows.
     return WebhookDelivery.status.in_(RETRYABLE) & or_(
-        WebhookDelivery.status == "pending",
+        WebhookDelivery.status == DeliveryStatus.PENDING,
         WebhookDelivery.next_attempt_at.is_(None),
         WebhookDelivery.next_attempt_at <= now,
     )
@@ -215,7 +219,7 @@ def _claimable(now: datetime, grace: float) -> ColumnElement[bool]:
         WebhookDelivery.claimed_until.is_(None) | (WebhookDelivery.claimed_until < now)
     )
     if grace:
-        condition &= (WebhookDelivery.status != "pending") | (
+        condition &= (WebhookDelivery.status != DeliveryStatus.PENDING) | (
             WebhookDelivery.received_at <= now - timedelta(seconds=grace)
         )
     return condition
@@ -336,7 +340,7 @@ def replay(
     if failed:
         targets += session.scalars(
             select(WebhookDelivery.id)
-            .where(WebhookDelivery.status.in_(("failed", "dead")))
+            .where(WebhookDelivery.status.in_((DeliveryStatus.FAILED, DeliveryStatus.DEAD)))
             .order_by(WebhookDelivery.id)
         ).all()
     rows = session.execute(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Index, LargeBinary, String, Text, UniqueConstraint
@@ -10,6 +11,20 @@ from plugin.core.models import Base, utcnow
 
 #: What the body of a delivery about a purged candidate becomes (its effect happened before).
 REDACTED_BODY = b'{"redacted": "the candidate was deleted or anonymized"}'
+
+
+class DeliveryStatus(StrEnum):
+    """``pending`` (stored, not handled yet), ``done``, ``failed`` (retried after a backoff)
+    or ``dead`` (out of attempts)."""
+
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+    DEAD = "dead"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
 
 
 class WebhookDelivery(Base):
@@ -32,7 +47,7 @@ class WebhookDelivery(Base):
     dedupe_key: Mapped[str] = mapped_column(String(200))
     body: Mapped[bytes] = mapped_column(LargeBinary)
     headers: Mapped[dict[str, Any]]
-    status: Mapped[str] = mapped_column(String(32), default="pending")
+    status: Mapped[str] = mapped_column(String(32), default=DeliveryStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -25,7 +25,7 @@ from plugin.core.db import get_session
 from plugin.core.errors import error_response
 from plugin.inbound import inbox
 from plugin.inbound.reread import completer
-from webhooks.events import UNSTORED_KINDS
+from webhooks.events import UNSTORED_KINDS, Envelope, InboundEvent
 from webhooks.normalise import MalformedPayload, envelope, normalise, parse_body
 from webhooks.verify import SignatureError, verify_ashby, verify_greenhouse, verify_lever
 
@@ -39,6 +39,8 @@ SECRET_SETTINGS = {
 #: The request headers kept with a delivery (for operators; never needed to handle it).
 KEPT_HEADERS = ("Greenhouse-Event-ID", "Signature", "Ashby-Signature", "User-Agent")
 MAX_BODY = 5 * 1024 * 1024
+#: The answer for a stored delivery the worker handles (the 200 does not wait for it).
+ACCEPTED = "accepted"
 
 
 @bp.post("/webhooks/<provider>")
@@ -50,24 +52,8 @@ def receive(provider: str) -> Response | tuple[Response, int]:
     # Also bounds a chunked body, which has no Content-Length to check up front (413).
     request.max_content_length = MAX_BODY
     body = request.get_data(cache=False)
-    secrets = secrets_setting(current_app.config, SECRET_SETTINGS[provider])
-    document: dict[str, Any] | None = None
     try:
-        if provider == "greenhouse":
-            verify_greenhouse(body, request.headers.get("Signature"), secrets)
-        elif provider == "ashby":
-            verify_ashby(body, request.headers.get("Ashby-Signature"), secrets)
-        else:
-            document = _lever_document(body)
-            window_ms = int(float(current_app.config["WEBHOOK_REPLAY_WINDOW_HOURS"]) * 3_600_000)
-            verify_lever(
-                document.get("token"),
-                document.get("triggeredAt"),
-                document.get("signature"),
-                secrets,
-                now_ms=int(time.time() * 1000),
-                window_ms=window_ms,
-            )
+        document = _verified_document(provider, body)
     except SignatureError as exc:
         return error_response(
             401, exc.message, code="invalid_signature", fields={"signature": exc.reason}
@@ -85,31 +71,65 @@ def receive(provider: str) -> Response | tuple[Response, int]:
             code="malformed_payload",
             fields={exc.field: exc.message},
         )
-    session = get_session()
     if event.kind in UNSTORED_KINDS:
-        # Lever signs only token + triggeredAt, not the data: its token is remembered even
-        # when the event needs nothing, or a copy with other data could use the token again.
-        if provider == "lever":
-            # Only what makes the token known is kept: the data of an event hireloop does
-            # not use is nobody's business here (and names no one a purge could find).
-            assert document is not None
-            kept = {key: document.get(key) for key in ("event", "triggeredAt", "token")}
-            remembered = inbox.store(session, env, json.dumps(kept).encode(), {}, handled=True)
-            if remembered is None:
-                return jsonify({"status": "duplicate", "delivery": None, "event": env.event_type})
-        return jsonify(
-            {"status": "ignored" if event.kind != "ping" else "ok", "event": env.event_type}
-        )
+        return _unstored(provider, event, env, document)
+    return _stored(provider, event, env, body, headers)
+
+
+def _verified_document(provider: str, body: bytes) -> dict[str, Any] | None:
+    """Verify the signature (``SignatureError`` when it fails); Lever's body, which had to
+    be read to be verified, or None."""
+    secrets = secrets_setting(current_app.config, SECRET_SETTINGS[provider])
+    if provider == "greenhouse":
+        verify_greenhouse(body, request.headers.get("Signature"), secrets)
+        return None
+    if provider == "ashby":
+        verify_ashby(body, request.headers.get("Ashby-Signature"), secrets)
+        return None
+    document = _lever_document(body)
+    window_ms = int(current_app.config["WEBHOOK_REPLAY_WINDOW_HOURS"] * 3_600_000)
+    verify_lever(
+        document.get("token"),
+        document.get("triggeredAt"),
+        document.get("signature"),
+        secrets,
+        now_ms=int(time.time() * 1000),
+        window_ms=window_ms,
+    )
+    return document
+
+
+def _unstored(
+    provider: str, event: InboundEvent, env: Envelope, document: dict[str, Any]
+) -> Response:
+    """A ping, or an event hireloop does not handle: answered without storing it."""
+    # Lever signs only token + triggeredAt, not the data: its token is remembered even
+    # when the event needs nothing, or a copy with other data could use the token again.
+    if provider == "lever":
+        # Only what makes the token known is kept: the data of an event hireloop does
+        # not use is nobody's business here (and names no one a purge could find).
+        kept = {key: document.get(key) for key in ("event", "triggeredAt", "token")}
+        body = json.dumps(kept).encode()
+        if inbox.store(get_session(), env, body, {}, handled=True) is None:
+            return jsonify({"status": "duplicate", "delivery": None, "event": env.event_type})
+    return jsonify({"status": "ignored" if event.kind != "ping" else "ok", "event": env.event_type})
+
+
+def _stored(
+    provider: str, event: InboundEvent, env: Envelope, body: bytes, headers: dict[str, str]
+) -> Response:
+    """Commit the delivery to the inbox, then (``inline``) handle it before answering."""
+    session = get_session()
     delivery_id = inbox.store(session, env, body, headers, about=event.subject)
     if delivery_id is None:
         return jsonify({"status": "duplicate", "delivery": None, "event": env.event_type})
     # Committed: from here on the delivery cannot be lost.
-    status = "accepted"
+    status = ACCEPTED
     if current_app.config["WEBHOOK_HANDLING"] == "inline":
         completed = inbox.prepare(provider, event, completer(current_app.config))
         status = inbox.handle_delivery(session, delivery_id, event=completed)
-        if status == "skipped":  # the worker took it first: handled, or being handled
-            status = "accepted"
+        if status == inbox.SKIPPED:  # the worker took it first: handled, or being handled
+            status = ACCEPTED
     return jsonify({"status": status, "delivery": delivery_id, "event": env.event_type})
 
 

@@ -1,6 +1,7 @@
 """Background work: the outbox table (``models``), ``enqueue`` in the caller's transaction
 (``queue``), the explicit list of handlers and sweeps (``registry``), ``hireloop worker``
-(``worker``, ``cli``)."""
+(``worker``: the loop and signals; ``claims``: leases, retries and backoff on the outbox
+table; ``sweeps``; ``settings``; ``eventlog``) and ``hireloop outbox`` (``cli``)."""
 
 from __future__ import annotations
 

@@ -15,10 +15,11 @@ from sqlalchemy import or_, select
 
 from plugin.core.db import get_session
 from plugin.core.models import utcnow
-from plugin.jobs.models import OutboxJob
+from plugin.jobs.models import JobStatus, OutboxJob
 from plugin.jobs.worker import Worker
 
-STATUSES = ("pending", "running", "done", "dead")
+#: The choices of ``--status``: plain strings, as click shows and compares them.
+STATUSES = tuple(status.value for status in JobStatus)
 DEFAULT_RETRIES = 8
 
 
@@ -32,7 +33,7 @@ def worker_command(once: bool, worker_id: str | None) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     # Its work can wait a moment; the web processes' answers cannot. On a machine they
     # share, the worker takes the CPU second (HIRELOOP_WORKER_NICE, 0 to leave it as is).
-    niceness = int(app.config["WORKER_NICE"])
+    niceness: int = app.config["WORKER_NICE"]
     if niceness:
         os.nice(niceness)
     worker = Worker(app, worker_id=worker_id)
@@ -104,7 +105,7 @@ def outbox_retry(ids: tuple[int, ...], all_dead: bool) -> None:
     session = get_session()
     chosen = []
     if all_dead:
-        chosen.append(OutboxJob.status == "dead")
+        chosen.append(OutboxJob.status == JobStatus.DEAD)
     if ids:
         chosen.append(OutboxJob.id.in_(ids))
     query = select(OutboxJob).where(or_(*chosen))
@@ -113,11 +114,11 @@ def outbox_retry(ids: tuple[int, ...], all_dead: bool) -> None:
     refused = 0
     now = utcnow()
     for job in jobs:
-        if job.status in ("done", "running"):
+        if job.status in (JobStatus.DONE, JobStatus.RUNNING):
             click.echo(f"job {job.id}: {job.status}, not retried", err=True)
             refused += 1
             continue
-        job.status = "pending"
+        job.status = JobStatus.PENDING
         job.run_after = now
         job.locked_by = None
         job.lease_expires_at = None

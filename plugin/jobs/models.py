@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from plugin.core.models import Base, utcnow
+
+
+class JobStatus(StrEnum):
+    """``pending`` (due at ``run_after``), ``running`` (claimed under a lease), ``done``, or
+    ``dead`` (out of attempts, or an error retrying cannot fix)."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    DEAD = "dead"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
 
 
 class OutboxJob(Base):
@@ -25,7 +40,7 @@ class OutboxJob(Base):
     kind: Mapped[str] = mapped_column(String(64))
     key: Mapped[str] = mapped_column(String(300), unique=True)
     payload: Mapped[dict[str, Any]]
-    status: Mapped[str] = mapped_column(String(32), default="pending")
+    status: Mapped[str] = mapped_column(String(32), default=JobStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     max_attempts: Mapped[int] = mapped_column(default=8)
     run_after: Mapped[datetime] = mapped_column(default=utcnow)

@@ -27,14 +27,15 @@ slow external call, so it holds no database lock while it waits.
 
 SIGTERM (or SIGINT): the current job finishes, then the worker exits; a second signal
 releases the claimed job at once (back to pending) and exits.
+
+The claims on the outbox table are in ``plugin.jobs.claims``, the sweeps in
+``plugin.jobs.sweeps``; this module is the loop and the signals.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-import random
 import signal
 import socket
 import threading
@@ -42,77 +43,36 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 from types import FrameType
-from typing import Any
 
 from flask import Flask
-from sqlalchemy import and_, or_, select, update
-from sqlalchemy.orm import Session
 
-from plugin.ats.errors import AtsError
-from plugin.ats.ratelimit import db_now
 from plugin.core.db import state
 from plugin.core.foreground import background_writes
 from plugin.inbound.inbox import any_due, pending_grace, process_pending_deliveries
+from plugin.inbound.models import DeliveryStatus
 from plugin.inbound.reread import completer
-from plugin.jobs.models import OutboxJob
+from plugin.jobs.claims import OutboxClaims, backoff_delay
+from plugin.jobs.eventlog import log_event
+from plugin.jobs.models import JobStatus, OutboxJob
 from plugin.jobs.registry import job_registry
+from plugin.jobs.settings import MAX_LEASE_SECONDS, WorkerSettings
+from plugin.jobs.sweeps import Sweeps
 
-log = logging.getLogger("hireloop.worker")
-
-MAX_LEASE_SECONDS = 60.0
-
-
-def log_event(event: str, level: int = logging.INFO, **fields: Any) -> None:
-    """One JSON object per line: easy to grep, easy to ship."""
-    log.log(level, json.dumps({"event": event, **fields}, default=str, sort_keys=True))
+# Imported from here by the CLI, the demo and the tests.
+__all__ = [
+    "MAX_LEASE_SECONDS",
+    "Shutdown",
+    "Worker",
+    "WorkerSettings",
+    "backoff_delay",
+    "default_worker_id",
+    "log_event",
+]
 
 
 class Shutdown(BaseException):
     """Raised in the main thread by a second SIGTERM: release the job and leave."""
-
-
-@dataclass(frozen=True)
-class WorkerSettings:
-    lease_seconds: float = 30.0
-    poll_seconds: float = 1.0
-    inbox_poll_seconds: float = 0.05
-    backoff_seconds: float = 5.0
-    backoff_max_seconds: float = 3600.0
-
-    @classmethod
-    def from_config(cls, config: Any) -> WorkerSettings:
-        def number(key: str, default: float) -> float:
-            value = config.get(key)
-            try:
-                result = float(value) if value not in (None, "") else default
-            except (TypeError, ValueError):
-                raise RuntimeError(f"HIRELOOP_{key} must be a number, got {value!r}") from None
-            if result <= 0:
-                raise RuntimeError(f"HIRELOOP_{key} must be positive, got {value!r}")
-            return result
-
-        return cls(
-            lease_seconds=min(number("OUTBOX_LEASE_SECONDS", 30.0), MAX_LEASE_SECONDS),
-            poll_seconds=number("OUTBOX_POLL_SECONDS", 1.0),
-            inbox_poll_seconds=number("INBOX_POLL_SECONDS", 0.05),
-            backoff_seconds=number("OUTBOX_BACKOFF_SECONDS", 5.0),
-            backoff_max_seconds=number("OUTBOX_BACKOFF_MAX_SECONDS", 3600.0),
-        )
-
-
-def backoff_delay(
-    attempts: int, base: float, cap: float, retry_after: float | None = None
-) -> float:
-    """Exponential backoff with "equal jitter": half fixed, half random; never before the
-    ATS's own Retry-After."""
-    ceiling = min(cap, base * (2 ** max(attempts - 1, 0)))
-    delay = ceiling / 2 + random.uniform(0, ceiling / 2)
-    if retry_after is not None:
-        delay = max(delay, retry_after)
-    return delay
 
 
 def default_worker_id() -> str:
@@ -138,12 +98,12 @@ class Worker:
         self.sleep = sleep
         self.stopping = threading.Event()
         self._signals = 0
-        self._last_periodic: dict[str, float] = {}
         self.processed = 0
         with app.app_context():
             self.engine = state().engine
             self.sessions = state().sessions
-        self.postgres = self.engine.dialect.name == "postgresql"
+        self.outbox = OutboxClaims(self.engine, self.sessions, self.worker_id, self.settings)
+        self.sweeps = Sweeps(self.jobs, app.config, self.sessions)
         self.complete = completer(app.config)  # thin webhook payloads, from the ATS's API
         self.grace = pending_grace(app.config)
 
@@ -180,18 +140,7 @@ class Worker:
             try:
                 while not self.stopping.is_set():
                     passes += 1
-                    done = self.process_inbox() + self.run_periodic()
-                    # A backlog of jobs (imports waiting for the ATS's rate limit, say) must
-                    # not keep new deliveries waiting: back to the inbox after a slice.
-                    slice_ends = time.monotonic() + self.outbox_slice_seconds
-                    while not self.stopping.is_set():
-                        job_id = self.claim()
-                        if job_id is None:
-                            break
-                        self.process(job_id)
-                        done += 1
-                        if time.monotonic() >= slice_ends:
-                            break
+                    done = self.process_inbox() + self.run_periodic() + self.work_outbox()
                     if once and (done == 0 or passes >= 1000):
                         break
                     if not once and done == 0:
@@ -200,6 +149,22 @@ class Worker:
                 pass
         log_event("worker.stop", worker=self.worker_id, processed=self.processed)
         return self.processed
+
+    def work_outbox(self) -> int:
+        """Process due jobs for at most ``outbox_slice_seconds``; how many."""
+        # A backlog of jobs (imports waiting for the ATS's rate limit, say) must not keep
+        # new deliveries waiting: back to the inbox after a slice.
+        done = 0
+        slice_ends = time.monotonic() + self.outbox_slice_seconds
+        while not self.stopping.is_set():
+            job_id = self.claim()
+            if job_id is None:
+                break
+            self.process(job_id)
+            done += 1
+            if time.monotonic() >= slice_ends:
+                break
+        return done
 
     def idle(self) -> None:
         """Wait for the next pass (``poll_seconds``), looking at the inbox every
@@ -219,86 +184,16 @@ class Worker:
         except Exception:  # the next full pass logs what is wrong with the database
             return False
 
-    # -- claiming ------------------------------------------------------------------------------
+    # -- one job -------------------------------------------------------------------------------
 
     def claim(self) -> int | None:
-        """Take the next due job (or one whose lease lapsed) under a fresh lease. A lapsed
-        job with no attempt left is marked dead on the way, and the search goes on."""
-        with self.sessions() as session, session.begin():
-            now = db_now(session.connection())
-            query = (
-                select(OutboxJob)
-                .where(
-                    or_(
-                        and_(OutboxJob.status == "pending", OutboxJob.run_after <= now),
-                        and_(OutboxJob.status == "running", OutboxJob.lease_expires_at < now),
-                    )
-                )
-                .order_by(OutboxJob.run_after, OutboxJob.id)
-                .limit(1)
-            )
-            if self.postgres:
-                query = query.with_for_update(skip_locked=True)
-            while (job := session.scalar(query)) is not None:
-                taken_over = job.status == "running"
-                if taken_over and job.attempts >= job.max_attempts:
-                    job.last_error = (
-                        f"worker {job.locked_by} stopped during the last attempt; "
-                        f"earlier error: {job.last_error or 'none'}"
-                    )
-                    job.status = "dead"
-                    job.locked_by = None
-                    job.lease_expires_at = None
-                    log_event(
-                        "outbox.dead",
-                        logging.ERROR,
-                        job=job.id,
-                        kind=job.kind,
-                        key=job.key,
-                        error=job.last_error,
-                    )
-                    continue
-                previous_owner = job.locked_by
-                job.status = "running"
-                job.locked_by = self.worker_id
-                job.lease_expires_at = now + timedelta(seconds=self.settings.lease_seconds)
-                job.attempts += 1
-                log_event(
-                    "outbox.claimed",
-                    job=job.id,
-                    kind=job.kind,
-                    key=job.key,
-                    attempt=job.attempts,
-                    worker=self.worker_id,
-                    taken_over_from=previous_owner if taken_over else None,
-                )
-                return job.id
-            return None
-
-    def _renew(self, job_id: int, done: threading.Event) -> None:
-        interval = self.settings.lease_seconds / 3
-        while not done.wait(interval):
-            try:
-                with self.engine.begin() as connection:
-                    now = db_now(connection)
-                    renewed = connection.execute(
-                        update(OutboxJob)
-                        .where(OutboxJob.id == job_id, OutboxJob.locked_by == self.worker_id)
-                        .values(
-                            lease_expires_at=now + timedelta(seconds=self.settings.lease_seconds)
-                        )
-                    ).rowcount
-                if not renewed:
-                    log_event("outbox.lease_lost", logging.WARNING, job=job_id)
-                    return
-            except Exception as exc:  # keep trying: the lease has slack
-                log_event("outbox.lease_renew_failed", logging.WARNING, job=job_id, error=str(exc))
-
-    # -- running one job -----------------------------------------------------------------------
+        """The next due job's id, claimed under a lease (see ``OutboxClaims.claim``)."""
+        return self.outbox.claim()
 
     def process(self, job_id: int) -> str:
+        """Run the claimed job's handler; the outcome: done, lost, retry, waiting or dead."""
         done = threading.Event()
-        renewer = threading.Thread(target=self._renew, args=(job_id, done), daemon=True)
+        renewer = threading.Thread(target=self.outbox.renew_until, args=(job_id, done), daemon=True)
         renewer.start()
         started = time.monotonic()
         session = self.sessions()
@@ -314,9 +209,9 @@ class Worker:
                 raise LookupError(f"no handler for outbox kind {job.kind!r}")
             session.commit()  # end the read: on SQLite a transaction holds the write lock
             result = function(session, job)
-            outcome = self._finish(session, job_id, result)
+            outcome = self.outbox.finish(session, job_id, result)
             log_event(
-                "outbox.done" if outcome == "done" else "outbox.lost_lease",
+                "outbox.done" if outcome == JobStatus.DONE else "outbox.lost_lease",
                 job=job_id,
                 kind=kind,
                 attempt=job.attempts,
@@ -326,185 +221,29 @@ class Worker:
             return outcome
         except Shutdown:
             session.rollback()
-            self._release(job_id)
+            self.outbox.release(job_id)
             raise
         except Exception as exc:
             # A handler may reschedule its own job and raise (a message waiting for a
             # transport): that schedule stands and the attempt is not counted.
             own = None
-            if job is not None and job.status == "pending" and job.locked_by is None:
+            if job is not None and job.status == JobStatus.PENDING and job.locked_by is None:
                 own = job.run_after
             session.rollback()
-            return self._fail(job_id, kind, exc, time.monotonic() - started, own)
+            return self.outbox.fail(job_id, kind, exc, time.monotonic() - started, own)
         finally:
             done.set()
             session.close()
             self.processed += 1
 
-    def _finish(self, session: Session, job_id: int, result: Any) -> str:
-        stored = result if isinstance(result, dict) or result is None else {"value": result}
-        owned: int = session.execute(  # type: ignore[attr-defined]
-            update(OutboxJob)
-            .where(OutboxJob.id == job_id, OutboxJob.locked_by == self.worker_id)
-            .values(
-                status="done",
-                result=stored,
-                last_error=None,
-                locked_by=None,
-                lease_expires_at=None,
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if not owned:
-            session.rollback()
-            return "lost"
-        session.commit()
-        return "done"
-
-    def _fail(
-        self,
-        job_id: int,
-        kind: str,
-        exc: Exception,
-        elapsed: float,
-        rescheduled: datetime | None = None,
-    ) -> str:
-        # The stored error is the exception's own words: it is shown on pages and by
-        # ``hireloop outbox list``. The traceback of an unexpected error goes to the log.
-        error = f"{type(exc).__name__}: {exc}"
-        if not isinstance(exc, AtsError):
-            log_event(
-                "outbox.handler_error",
-                logging.ERROR,
-                job=job_id,
-                kind=kind,
-                error="".join(traceback.format_exception(exc, limit=-6)),
-            )
-        # Any exception may say whether retrying helps and when (AtsError always does).
-        retryable = bool(getattr(exc, "retryable", True))
-        retry_after = getattr(exc, "retry_after", None)
-        if not isinstance(retry_after, int | float):
-            retry_after = None
-        with self.sessions() as session, session.begin():
-            job = session.get(OutboxJob, job_id)
-            if job is None or job.locked_by != self.worker_id:
-                log_event("outbox.lost_lease", logging.WARNING, job=job_id, error=error)
-                return "lost"
-            now = db_now(session.connection())
-            job.last_error = error[:4000]
-            job.locked_by = None
-            job.lease_expires_at = None
-            if rescheduled is not None:
-                job.status = "pending"
-                job.run_after = rescheduled
-                job.attempts = max(job.attempts - 1, 0)
-                log_event(
-                    "outbox.waiting",
-                    job=job_id,
-                    kind=kind,
-                    key=job.key,
-                    until=rescheduled,
-                    reason=error[:300],
-                )
-                return "waiting"
-            if not retryable or job.attempts >= job.max_attempts:
-                job.status = "dead"
-                log_event(
-                    "outbox.dead",
-                    logging.ERROR,
-                    job=job_id,
-                    kind=kind,
-                    key=job.key,
-                    attempt=job.attempts,
-                    retryable=retryable,
-                    error=error[:500],
-                )
-                return "dead"
-            delay = backoff_delay(
-                job.attempts,
-                self.settings.backoff_seconds,
-                self.settings.backoff_max_seconds,
-                retry_after,
-            )
-            job.status = "pending"
-            job.run_after = now + timedelta(seconds=delay)
-            log_event(
-                "outbox.retry",
-                logging.WARNING,
-                job=job_id,
-                kind=kind,
-                key=job.key,
-                attempt=job.attempts,
-                delay_s=round(delay, 2),
-                duration_ms=round(elapsed * 1000),
-                error=error[:500],
-            )
-            return "retry"
-
-    def _release(self, job_id: int) -> None:
-        with self.sessions() as session, session.begin():
-            now = db_now(session.connection())
-            session.execute(
-                update(OutboxJob)
-                .where(OutboxJob.id == job_id, OutboxJob.locked_by == self.worker_id)
-                .values(status="pending", locked_by=None, lease_expires_at=None, run_after=now)
-                .execution_options(synchronize_session=False)
-            )
-        log_event("outbox.released", job=job_id, worker=self.worker_id)
-
     # -- sweeps and the inbox ------------------------------------------------------------------
 
-    def interval_for(self, name: str, default: float) -> float:
-        """``HIRELOOP_<NAME>_SECONDS`` overrides a sweep's interval (import-sweep:
-        HIRELOOP_IMPORT_SWEEP_SECONDS)."""
-        key = name.upper().replace("-", "_") + "_SECONDS"
-        value = self.app.config.get(key)
-        try:
-            return float(value) if value not in (None, "") else default
-        except (TypeError, ValueError):
-            return default
-
     def run_periodic(self) -> int:
-        ran = 0
-        for name, sweep in sorted(self.jobs.sweeps.items()):
-            function = sweep.function
-            interval = self.interval_for(name, sweep.every_seconds)
-            last = self._last_periodic.get(name)
-            if last is not None and time.monotonic() - last < interval:
-                continue
-            self._last_periodic[name] = time.monotonic()
-            started = time.monotonic()
-            with self.sessions() as session:
-                try:
-                    result = function(session)
-                    session.commit()
-                    log_event(
-                        "periodic.done",
-                        name=name,
-                        result=result,
-                        duration_ms=round((time.monotonic() - started) * 1000),
-                    )
-                except Exception:
-                    session.rollback()
-                    log_event(
-                        "periodic.failed",
-                        logging.ERROR,
-                        name=name,
-                        error=traceback.format_exc(limit=5),
-                    )
-            ran += 1
-        # Sweeps only queue jobs: they count as work only when they queued some.
-        return 0 if ran == 0 else self._due_count()
-
-    def _due_count(self) -> int:
-        with self.sessions() as session:
-            now = db_now(session.connection())
-            found = session.scalar(
-                select(OutboxJob.id)
-                .where(OutboxJob.status == "pending", OutboxJob.run_after <= now)
-                .limit(1)
-            )
-            return 1 if found is not None else 0
+        """Run the due sweeps. They only queue jobs: they count as work only when a job is
+        due after them."""
+        if self.sweeps.run_due() == 0:
+            return 0
+        return 1 if self.outbox.any_due() else 0
 
     def process_inbox(self) -> int:
         """Handle the webhook deliveries that are due (new ones, and failed ones whose retry
@@ -516,7 +255,7 @@ class Worker:
         except Exception:
             log_event("inbox.failed", logging.ERROR, error=traceback.format_exc(limit=5))
             return 0
-        count = outcomes.get("done", 0)
+        count = outcomes.get(DeliveryStatus.DONE, 0)
         if count:
             log_event("inbox.processed", deliveries=count)
         return count

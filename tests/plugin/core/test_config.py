@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -79,3 +80,38 @@ def test_broken_frameworks_dir_fails_at_start(database_url: str, tmp_path: Path)
     (tmp_path / "eng.yaml").write_text("id: eng\nname: Engineering\n")
     with pytest.raises(RuntimeError, match=r"eng\.yaml.*missing field 'version'"):
         create_app(test_config(database_url, FRAMEWORKS_DIR=str(tmp_path)))
+
+
+def test_every_setting_is_set_with_its_type_after_load(tmp_path: Path) -> None:
+    from plugin.core.config import SETTINGS, load_config
+
+    app = Flask("x", instance_path=str(tmp_path / "instance"))
+    # As from_prefixed_env reads them: numbers parsed from JSON, or text.
+    load_config(app, {"GREENHOUSE_ON_BEHALF_OF": 4001, "SMTP_PORT": "2525", "SMTP_STARTTLS": "off"})
+    for setting in SETTINGS:
+        value = app.config[setting.key]
+        assert value is None or isinstance(value, setting.type), setting.key
+    assert app.config["GREENHOUSE_ON_BEHALF_OF"] == "4001"
+    assert app.config["SMTP_PORT"] == 2525
+    assert app.config["SMTP_STARTTLS"] is False
+    assert app.config["OUTBOX_LEASE_SECONDS"] == 30.0
+    assert app.config["GREENHOUSE_NOTE_VISIBILITY"] == "public"
+
+
+def test_the_documented_settings_are_the_typed_ones() -> None:
+    from plugin.core.config import PREFIX, SETTING
+
+    docs = (Path(__file__).parents[3] / "docs" / "configuration.md").read_text()
+    documented = set(re.findall(rf"^\| `{PREFIX}_([A-Z0-9_]+)`", docs, re.MULTILINE))
+    only_for_tests = {"TEST_DATABASE_URL", "REQUIRE_BROWSER", "CHROMIUM", "SHARED_DIR"}
+    assert documented - only_for_tests == set(SETTING)
+
+
+def test_a_setting_from_a_plain_mapping_is_typed_with_its_default() -> None:
+    from plugin.core.config import setting
+
+    assert setting({}, "HTTP_TIMEOUT_SECONDS") == 10.0
+    assert setting({}, "SMTP_STARTTLS") is True
+    assert setting({"SMTP_STARTTLS": "no"}, "SMTP_STARTTLS") is False
+    assert setting({"SMTP_PORT": "2525"}, "SMTP_PORT") == 2525
+    assert setting({"GREENHOUSE_USER_ID": 7}, "GREENHOUSE_USER_ID") == "7"

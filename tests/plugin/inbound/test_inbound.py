@@ -1279,3 +1279,8 @@ def test_a_delivery_whose_transaction_breaks_backs_off_and_holds_up_nothing(
     assert (row.status, row.attempts, row.claimed_until) == ("failed", 1, None)
     assert "connection was lost" in (row.last_error or "")
     assert row.next_attempt_at is not None
+
+
+def test_the_cli_status_choices_are_the_delivery_states_as_text() -> None:
+    assert inbox.STATUSES == ("pending", "done", "failed", "dead")
+    assert all(type(status) is str for status in inbox.STATUSES)

@@ -81,6 +81,9 @@ def test_handlers(app: Flask) -> Iterator[None]:
 
 
 def add(db: Session, kind: str, key: str, **fields: Any) -> OutboxJob:
+    # Due a moment ago: the worker compares with the database's clock, which on SQLite has
+    # millisecond precision, so a job due "now" (microseconds) may not be due yet at once.
+    fields.setdefault("run_after", utcnow() - timedelta(milliseconds=5))
     job = enqueue(db, kind, key, {"n": 1}, **fields)
     db.commit()
     return job
@@ -309,3 +312,19 @@ def test_cli_worker_once(
     assert result.exit_code == 0, result.output
     assert db.scalar(select(OutboxJob.status).where(OutboxJob.key == "k12")) == "done"
     assert calls == niced  # the worker takes the CPU after the web processes
+
+
+def test_the_cli_status_choices_are_the_job_states_as_text() -> None:
+    from plugin.jobs.cli import STATUSES
+
+    assert STATUSES == ("pending", "running", "done", "dead")
+    assert all(type(status) is str for status in STATUSES)
+
+
+def test_worker_settings_default_and_name_a_bad_variable() -> None:
+    settings = WorkerSettings.from_config({"OUTBOX_LEASE_SECONDS": 600, "OUTBOX_POLL_SECONDS": ""})
+    assert settings.lease_seconds == 60.0 and settings.poll_seconds == 1.0
+    with pytest.raises(RuntimeError, match="HIRELOOP_OUTBOX_BACKOFF_SECONDS must be a number"):
+        WorkerSettings.from_config({"OUTBOX_BACKOFF_SECONDS": "soon"})
+    with pytest.raises(RuntimeError, match="HIRELOOP_INBOX_POLL_SECONDS must be positive"):
+        WorkerSettings.from_config({"INBOX_POLL_SECONDS": 0})
