@@ -28,7 +28,6 @@ from plugin.ats.http import AuthProvider, HttpClient, StaticAuth
 from plugin.ats.lever import LeverClient
 from plugin.ats.ratelimit import (
     ASHBY_LIMIT,
-    GREENHOUSE_DEFAULT_LIMIT,
     GREENHOUSE_WINDOW_SECONDS,
     LEVER_LIMIT,
     Budget,
@@ -37,7 +36,7 @@ from plugin.ats.ratelimit import (
     RateLimit,
     RateLimiter,
 )
-from plugin.core.config import env_name, text_setting
+from plugin.core.config import env_name, setting, text_setting
 
 SUPPORTED = ("greenhouse", "lever", "ashby")
 _CACHE: dict[tuple[Any, ...], AtsClient] = {}
@@ -68,9 +67,9 @@ def _budget(config: Mapping[str, Any]) -> Budget:
     return DatabaseBudget(url) if url else MemoryBudget()
 
 
-def _float(config: Mapping[str, Any], key: str, default: float) -> float:
+def _float(config: Mapping[str, Any], key: str) -> float:
     try:
-        return float(config.get(key) or default)
+        return float(setting(config, key))
     except (TypeError, ValueError):
         raise AtsConfigError(f"{env_name(key)} must be a number, got {config.get(key)!r}") from None
 
@@ -92,7 +91,7 @@ def _http(
         auth=auth,
         limiter=limiter,
         session=session,
-        timeout=_float(config, "HTTP_TIMEOUT_SECONDS", 10.0),
+        timeout=_float(config, "HTTP_TIMEOUT_SECONDS"),
     )
 
 
@@ -121,9 +120,9 @@ def _require(config: Mapping[str, Any], key: str, why: str) -> str:
 def _greenhouse(config: Mapping[str, Any], session: requests.Session | None) -> AtsClient:
     """Harvest v3 when an OAuth client id is configured, else v1 with the API key."""
     base = _require(config, "GREENHOUSE_API_URL", "the Harvest API's address")
-    gh_limit = int(_float(config, "GREENHOUSE_RATE_LIMIT", GREENHOUSE_DEFAULT_LIMIT))
+    gh_limit = int(_float(config, "GREENHOUSE_RATE_LIMIT"))
     limit = RateLimit.per_window(gh_limit, GREENHOUSE_WINDOW_SECONDS)
-    visibility = text_setting(config, "GREENHOUSE_NOTE_VISIBILITY") or "public"
+    visibility = setting(config, "GREENHOUSE_NOTE_VISIBILITY")
     client_id = text_setting(config, "GREENHOUSE_CLIENT_ID")
     if client_id:
         http = _greenhouse_v3_http(config, base, client_id, limit, session)
@@ -153,7 +152,7 @@ def _greenhouse_v3_http(
         secret,
         user_id,
         session=session,
-        timeout=_float(config, "HTTP_TIMEOUT_SECONDS", 10.0),
+        timeout=_float(config, "HTTP_TIMEOUT_SECONDS"),
     )
     credential = credential_id("greenhouse", client_id)
     return _http(

@@ -53,7 +53,6 @@ class RateLimit:
 
 
 GREENHOUSE_WINDOW_SECONDS = 10.0
-GREENHOUSE_DEFAULT_LIMIT = 50
 # Lever: 10 requests per second steady, bursts to 20, per API key; stay a little under.
 LEVER_LIMIT = RateLimit(rate=9.5, burst=18)
 # Ashby publishes no number; be conservative and rely on 429 + Retry-After beyond it.

@@ -38,9 +38,8 @@ def load_registry(frameworks_dir: str | None) -> FrameworkRegistry:
 
 
 def init_app(app: Flask) -> None:
-    directory = app.config.get("FRAMEWORKS_DIR")
     try:
-        app.extensions[EXTENSION] = load_registry(str(directory) if directory else None)
+        app.extensions[EXTENSION] = load_registry(app.config["FRAMEWORKS_DIR"])
     except FrameworkError as exc:
         raise RuntimeError(f"HIRELOOP_FRAMEWORKS_DIR has a broken framework file:\n{exc}") from None
 

@@ -33,7 +33,7 @@ def init_app(app: Flask) -> None:
     jobs = job_registry(app)
     jobs.add_handler(EMAIL_KIND, sending.handle_email)
     jobs.add_handler(SLACK_KIND, sending.handle_slack)
-    jobs.add_sweep("reminders", 60, reminders.reminders_task)
+    jobs.add_sweep("reminders", app.config["REMINDERS_SECONDS"], reminders.reminders_task)
     signals.assignment_created.connect(queueing.assignment_created)
     signals.assignment_cancelled.connect(queueing.assignment_cancelled)
     signals.scorecards_changed.connect(queueing.scorecards_submitted)

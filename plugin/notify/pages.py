@@ -27,7 +27,6 @@ from plugin.applications.models import Application, Assignment
 from plugin.auth.csrf import check_csrf
 from plugin.auth.pages import page_role
 from plugin.auth.tokens import Principal
-from plugin.core.config import text_setting
 from plugin.core.db import get_session
 from plugin.notify import rows as message_list
 from plugin.notify import submission_rates
@@ -61,7 +60,7 @@ def messages_page() -> str:
         states=STATES,
         state=state,
         channels=configured_channels(current_app.config),
-        smtp_host=text_setting(current_app.config, "SMTP_HOST"),
+        smtp_host=current_app.config["SMTP_HOST"],
         missing=message_list.assignments_without_address(session, job_scope=scope),
     )
 

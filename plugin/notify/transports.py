@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import requests
 
 from plugin.ats.http import parse_retry_after
-from plugin.core.config import text_setting
+from plugin.core.config import setting, text_setting
 
 
 class TransportError(Exception):
@@ -223,12 +223,12 @@ def smtp_from_config(config: Mapping[str, Any]) -> SmtpTransport | None:
         return None
     return SmtpTransport(
         host,
-        int(config.get("SMTP_PORT") or 587),
+        int(setting(config, "SMTP_PORT")),
         from_address=text_setting(config, "SMTP_FROM") or "hireloop@localhost",
         username=text_setting(config, "SMTP_USERNAME"),
         password=text_setting(config, "SMTP_PASSWORD"),
-        starttls=_truthy(config.get("SMTP_STARTTLS", True)),
-        timeout=float(config.get("HTTP_TIMEOUT_SECONDS") or 10.0),
+        starttls=bool(setting(config, "SMTP_STARTTLS")),
+        timeout=float(setting(config, "HTTP_TIMEOUT_SECONDS")),
         ssl_context=_context_for(text_setting(config, "SMTP_CA_FILE")),
     )
 
@@ -246,7 +246,7 @@ def slack_from_config(config: Mapping[str, Any]) -> SlackWebhookTransport | None
     url = text_setting(config, "SLACK_WEBHOOK_URL")
     if not url:
         return None
-    return SlackWebhookTransport(url, timeout=float(config.get("HTTP_TIMEOUT_SECONDS") or 10.0))
+    return SlackWebhookTransport(url, timeout=float(setting(config, "HTTP_TIMEOUT_SECONDS")))
 
 
 def configured_channels(config: Mapping[str, Any]) -> Sequence[str]:
@@ -256,12 +256,6 @@ def configured_channels(config: Mapping[str, Any]) -> Sequence[str]:
     if text_setting(config, "SLACK_WEBHOOK_URL"):
         channels.append("slack")
     return channels
-
-
-def _truthy(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() not in ("0", "false", "no", "off", "")
-    return bool(value)
 
 
 def display_address(name: str | None, address: str) -> str:

@@ -17,5 +17,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     jobs = job_registry(app)
     jobs.add_handler(imports.KIND, imports.run_import)
-    jobs.add_sweep(imports.SWEEP, imports.DEFAULT_SWEEP_SECONDS, imports.sweep)
+    jobs.add_sweep(imports.SWEEP, app.config["IMPORT_SWEEP_SECONDS"], imports.sweep)
     signals.application_stage_changed.connect(imports.stage_changed)

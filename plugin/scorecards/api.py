@@ -161,7 +161,7 @@ def fresh_link(assignment_id: int) -> dict[str, Any]:
     if assignment.status == AssignmentStatus.CANCELLED:
         raise ApiError(409, "This interview was cancelled; it gets no new link.")
     token = make_link_token(assignment.id, assignment.link_version)
-    days = float(current_app.config["LINK_MAX_AGE_DAYS"])
+    days = current_app.config["LINK_MAX_AGE_DAYS"]
     return {
         "id": assignment.id,
         "url": interviewer_url(token),

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from plugin.applications.models import Application, ApplicationStatus, Assignment, AssignmentStatus
 from plugin.ats.clients import SUPPORTED, client_for, is_configured
+from plugin.core.config import SETTING, setting
 from plugin.core.models import utcnow
 from plugin.frameworks.registry import registry
 from plugin.jobs.models import OutboxJob
@@ -41,7 +42,6 @@ __all__ = [  # the storing half lives in import_store; callers reach it here too
 
 KIND = "import-scorecards"
 SWEEP = "import-sweep"
-DEFAULT_SWEEP_SECONDS = 900.0
 SWEEP_BATCH = 500
 # Ratings of an application without a loop (or of an unknown framework) read as PM's.
 FALLBACK_FRAMEWORK = "pm"
@@ -107,10 +107,10 @@ def sweep(session: Session) -> int:
     systems = [ats for ats in SUPPORTED if is_configured(config, ats)]
     if not systems:
         return 0
-    try:
-        interval = float(config.get("IMPORT_SWEEP_SECONDS") or DEFAULT_SWEEP_SECONDS)
-    except (TypeError, ValueError):
-        interval = DEFAULT_SWEEP_SECONDS
+    configured = setting(config, "IMPORT_SWEEP_SECONDS")
+    if not isinstance(configured, int | float):  # unparsable: as the worker, use the default
+        configured = SETTING["IMPORT_SWEEP_SECONDS"].default
+    interval = float(configured or 1.0)
     slot = int(time.time() // max(interval, 1.0))
     now = utcnow()
     awaiting = exists().where(
