@@ -27,6 +27,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 
+from plugin.ats.errors import AtsRateLimited
 from plugin.ats.models import RateLimitBudget
 
 log = logging.getLogger("hireloop.ratelimit")
@@ -293,8 +294,6 @@ class RateLimiter:
             if wait <= 0:
                 return waited
             if waited + wait > self.max_wait:
-                from plugin.ats.errors import AtsRateLimited
-
                 raise AtsRateLimited(
                     f"rate limit budget of {self.credential} exhausted for {wait:.0f} s",
                     retry_after=wait,
