@@ -28,6 +28,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+SERVER_POLL_SECONDS = 0.01
+
 
 @dataclass
 class LiveServer:
@@ -38,7 +40,11 @@ class LiveServer:
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[LiveServer]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for serve_forever to notice, which it checks every poll interval:
+    # the default half second was most of a browser test's teardown.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": SERVER_POLL_SECONDS}, daemon=True
+    )
     thread.start()
     try:
         yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")

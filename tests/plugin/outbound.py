@@ -10,12 +10,11 @@ from sqlalchemy.orm import Session
 
 from plugin.applications.models import Application, Assignment
 from plugin.core.db import get_session
-from plugin.core.models import utcnow
 from plugin.jobs.models import OutboxJob
-from plugin.loops.models import Loop
-from plugin.scorecards.models import Rating, Scorecard
+from plugin.scorecards.models import Scorecard
 from plugin.verdicts import writeback
 from plugin.verdicts.service import complete_verdict
+from tests.factories import make_application, make_assignment, make_loop, submit_scorecard
 
 GH_CONFIG: dict[str, Any] = {
     "GREENHOUSE_API_URL": "https://harvest.test",
@@ -64,73 +63,40 @@ def arrange(
         ("4080", "6002", "Executive Interview"),
     ),
 ) -> Application:
-    loop = db.query(Loop).filter_by(ats="greenhouse", job_id="98765").one_or_none()
-    if loop is None:
-        loop = Loop(
-            name="PM loop",
-            framework_id="pm",
-            level="pm",
-            ats="greenhouse",
-            job_id="98765",
-            definition=LOOP_DEFINITION,
-        )
-        db.add(loop)
-        db.flush()
-    application = Application(
-        ats="greenhouse",
+    loop = make_loop(db, LOOP_DEFINITION, reuse=True)
+    application = make_application(
+        db,
+        loop,
         external_id=external_id,
         candidate_external_id=candidate_id,
         candidate_name="Ada",
-        job_id="98765",
-        loop_id=loop.id,
         current_stage_id="72200",
     )
-    db.add(application)
-    db.flush()
     for interviewer, interview_key, name in interviewers:
-        db.add(
-            Assignment(
-                application_id=application.id,
-                interview_key=interview_key,
-                interview_name=name,
-                interviewer_key=interviewer,
-                interviewer_name=f"User {interviewer}",
-                stage_id="72200",
-            )
+        make_assignment(
+            db,
+            application,
+            interviewer_key=interviewer,
+            interview_key=interview_key,
+            interview_name=name,
+            stage_id="72200",
         )
     db.commit()
     return application
 
 
 def submit(db: Session, application: Application, interviewer: str, **ratings: str) -> Scorecard:
+    """``interviewer``'s scorecard, submitted: ``fluency_with_data="on_track"``."""
     assignment = (
         db.query(Assignment)
         .filter_by(application_id=application.id, interviewer_key=interviewer)
         .one()
     )
-    card = Scorecard(
-        application_id=application.id,
-        assignment_id=assignment.id,
-        source="hireloop",
-        interviewer_key=interviewer,
-        interviewer_name=assignment.interviewer_name,
-        interview_name=assignment.interview_name,
-        recommendation="yes",
-        status="submitted",
-        submitted_at=utcnow(),
+    card = submit_scorecard(
+        db,
+        assignment,
+        {name.replace("_", "-"): (point, "evidence") for name, point in ratings.items()},
     )
-    for competency, point in ratings.items():
-        card.ratings.append(
-            Rating(
-                application_id=application.id,
-                competency_id=competency.replace("_", "-"),
-                rating=point,
-                evidence="evidence",
-            )
-        )
-    db.add(card)
-    assignment.status = "submitted"
-    assignment.submitted_at = utcnow()
     db.commit()
     return card
 

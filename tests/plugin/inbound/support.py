@@ -12,8 +12,11 @@ from sqlalchemy.orm import Session
 
 from plugin.applications.models import Application, Assignment
 from plugin.core import signals
+from plugin.inbound import inbox
 from plugin.inbound.models import WebhookDelivery
+from plugin.inbound.reread import completer
 from plugin.loops.models import Loop
+from tests.factories import make_loop
 from tests.webhooks.helpers import INBOUND_CONFIG
 
 
@@ -88,15 +91,7 @@ def add_loop(
             }
         ],
     }
-    loop = Loop(
-        name=definition["name"],
-        framework_id="pm",
-        level="senior-pm",
-        ats=ats,
-        job_id=job_id,
-        definition=definition,
-    )
-    db.add(loop)
+    loop = make_loop(db, definition)
     db.commit()
     return loop
 
@@ -121,9 +116,6 @@ def deliveries(db: Session) -> list[WebhookDelivery]:
 
 def handle_as_the_worker(app: Flask) -> dict[str, int]:
     """What ``hireloop worker`` does with the inbox: thin events re-read from the ATS."""
-    from plugin.inbound import inbox
-    from plugin.inbound.reread import completer
-
     return dict(inbox.process_pending_deliveries(app, complete=completer(app.config)))
 
 

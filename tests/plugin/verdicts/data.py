@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from plugin.applications.models import Application, Assignment
+from plugin.applications.models import Application
 from plugin.core.models import utcnow
 from plugin.loops.models import Loop
-from plugin.scorecards.models import Rating, Scorecard
+from tests import factories
 
 SPEC, DATA = "functional-specification", "fluency-with-data"
 
@@ -98,18 +98,7 @@ SCENARIO: list[tuple[str, str, str, dict[str, tuple[str, str]]]] = [
 
 
 def make_loop(db: Session, job_id: str = "3485", **changes: Any) -> Loop:
-    definition = {**LOOP_DEFINITION, "job_id": job_id, **changes}
-    loop = Loop(
-        name=definition["name"],
-        framework_id="pm",
-        level=definition["level"],
-        ats="greenhouse",
-        job_id=job_id,
-        definition=definition,
-    )
-    db.add(loop)
-    db.flush()
-    return loop
+    return factories.make_loop(db, {**LOOP_DEFINITION, "job_id": job_id, **changes})
 
 
 def make_application(
@@ -121,66 +110,36 @@ def make_application(
     *,
     pending: int = 0,
 ) -> Application:
-    application = Application(
-        ats="greenhouse",
+    """``name``'s application with a scorecard submitted an hour ago per ``scenario`` entry
+    (the debrief scenario by default) and ``pending`` interviews still waiting."""
+    application = factories.make_application(
+        db,
+        loop,
         external_id=external_id,
         candidate_external_id=f"c{external_id}",
         candidate_name=name,
-        job_id=loop.job_id,
         job_name="Senior PM, Payments",
-        loop_id=loop.id,
         current_stage_name="Onsite",
     )
-    db.add(application)
-    db.flush()
-    now = utcnow()
+    an_hour_ago = utcnow() - timedelta(hours=1)
     for user_id, interviewer, interview, ratings in scenario if scenario is not None else SCENARIO:
-        assignment = Assignment(
-            application_id=application.id,
+        assignment = factories.make_assignment(
+            db,
+            application,
             stage_name="Onsite",
             interview_key=interview,
-            interview_name=interview,
             interviewer_key=user_id,
             interviewer_name=interviewer,
-            status="submitted",
-            submitted_at=now,
         )
-        db.add(assignment)
-        db.flush()
-        card = Scorecard(
-            application_id=application.id,
-            assignment_id=assignment.id,
-            source="hireloop",
-            interviewer_key=user_id,
-            interviewer_name=interviewer,
-            interview_name=interview,
-            recommendation="yes",
-            status="submitted",
-            submitted_at=now - timedelta(hours=1),
-        )
-        db.add(card)
-        db.flush()
-        for competency, (rating, evidence) in ratings.items():
-            db.add(
-                Rating(
-                    scorecard_id=card.id,
-                    application_id=application.id,
-                    competency_id=competency,
-                    rating=rating,
-                    evidence=evidence,
-                )
-            )
+        factories.submit_scorecard(db, assignment, ratings, submitted_at=an_hour_ago)
     for index in range(pending):
-        db.add(
-            Assignment(
-                application_id=application.id,
-                stage_name="Onsite",
-                interview_key=f"Extra {index}",
-                interview_name=f"Extra interview {index}",
-                interviewer_key=f"9{index}",
-                interviewer_name=f"Pending Person {index}",
-                status="pending",
-            )
+        factories.make_assignment(
+            db,
+            application,
+            stage_name="Onsite",
+            interview_key=f"Extra {index}",
+            interview_name=f"Extra interview {index}",
+            interviewer_key=f"9{index}",
+            interviewer_name=f"Pending Person {index}",
         )
-    db.flush()
     return application
