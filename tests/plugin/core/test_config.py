@@ -103,7 +103,7 @@ def test_the_documented_settings_are_the_typed_ones() -> None:
 
     docs = (Path(__file__).parents[3] / "docs" / "configuration.md").read_text()
     documented = set(re.findall(rf"^\| `{PREFIX}_([A-Z0-9_]+)`", docs, re.MULTILINE))
-    only_for_tests = {"TEST_DATABASE_URL", "REQUIRE_BROWSER", "CHROMIUM", "SHARED_DIR"}
+    only_for_tests = {"TEST_DATABASE_URL", "REQUIRE_BROWSER", "CHROMIUM"}
     assert documented - only_for_tests == set(SETTING)
 
 

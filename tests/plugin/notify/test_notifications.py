@@ -864,7 +864,8 @@ class SlackRecorder(BaseHTTPRequestHandler):
 def slack() -> Iterator[str]:
     SlackRecorder.posts = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), SlackRecorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll: shutdown() waits for the loop to look again (0.5 s by default).
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/services/T000/B000/XXXX"
