@@ -36,7 +36,7 @@ from plugin.ats.ratelimit import (
     RateLimit,
     RateLimiter,
 )
-from plugin.core.config import env_name, setting, text_setting
+from plugin.core.config import SETTING, env_name, setting, text_setting
 
 SUPPORTED = ("greenhouse", "lever", "ashby")
 _CACHE: dict[tuple[Any, ...], AtsClient] = {}
@@ -68,8 +68,9 @@ def _budget(config: Mapping[str, Any]) -> Budget:
 
 
 def _float(config: Mapping[str, Any], key: str) -> float:
+    """The number, its default when unset or 0 (as these settings were always read)."""
     try:
-        return float(setting(config, key))
+        return float(setting(config, key) or SETTING[key].default or 0)
     except (TypeError, ValueError):
         raise AtsConfigError(f"{env_name(key)} must be a number, got {config.get(key)!r}") from None
 

@@ -3,7 +3,7 @@
 The sender is the SQLAlchemy session of that transaction; receivers work in it, so whatever
 they queue (outbox jobs for write-back, imports or messages) commits with the change, or
 not at all. Capabilities connect their receivers in ``init_app``; the senders do not know
-who listens.
+who listens, and receivers must not depend on each other's order.
 """
 
 from __future__ import annotations

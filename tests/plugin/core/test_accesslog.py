@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 from gunicorn.config import Config
 
+from plugin.accesslog import AccessLogger as Documented
 from plugin.core.accesslog import AccessLogger
 
 TOKEN = "eyJhIjoxfQ.ZmFrZQ.c2lnbmF0dXJl"
@@ -33,3 +34,8 @@ def test_link_tokens_are_masked_in_the_request_line_path_and_referrer() -> None:
     assert logger.atoms(response, SimpleNamespace(headers=[]), other, timedelta(0))["U"] == (
         "/api/scorecard"
     )
+
+
+def test_the_logger_class_path_of_older_gunicorn_configurations_still_imports() -> None:
+
+    assert Documented is AccessLogger

@@ -8,6 +8,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from plugin.auth.tokens import require_role
+
 
 def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
     assert response.status_code == status, response.get_data(as_text=True)
@@ -82,7 +84,6 @@ def test_500_hides_the_traceback(make_app: Callable[..., Flask]) -> None:
 def test_role_not_allowed_is_403(
     app: Flask, client: FlaskClient, auth: Callable[..., dict[str, str]]
 ) -> None:
-    from plugin.auth.tokens import require_role
 
     @app.get("/api/admin-only")
     @require_role()

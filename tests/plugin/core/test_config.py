@@ -8,13 +8,21 @@ import pytest
 from flask import Flask
 
 from plugin import create_app
-from plugin.core.config import ConfigError, enabled_ats, secrets_setting
+from plugin.core.config import (
+    PREFIX,
+    SETTING,
+    SETTINGS,
+    ConfigError,
+    enabled_ats,
+    load_config,
+    secrets_setting,
+    setting,
+)
+from tests.conftest import ROOT, test_config
 
 
 def test_defaults_to_sqlite_in_the_instance_folder(tmp_path: Path) -> None:
     app = Flask("x", instance_path=str(tmp_path / "instance"))
-    from plugin.core.config import load_config
-
     load_config(app, {})
     assert app.config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'instance' / 'hireloop.db'}"
     key = app.config["SECRET_KEY"]
@@ -51,7 +59,6 @@ def test_defaults_to_sqlite_in_the_instance_folder(tmp_path: Path) -> None:
 def test_missing_settings_fail_at_start_naming_the_variable(
     database_url: str, settings: dict[str, str | None], variable: str
 ) -> None:
-    from tests.conftest import test_config
 
     with pytest.raises(ConfigError, match=variable):
         create_app(test_config(database_url, **settings))
@@ -75,7 +82,6 @@ def test_several_secrets_for_rotation() -> None:
 
 
 def test_broken_frameworks_dir_fails_at_start(database_url: str, tmp_path: Path) -> None:
-    from tests.conftest import test_config
 
     (tmp_path / "eng.yaml").write_text("id: eng\nname: Engineering\n")
     with pytest.raises(RuntimeError, match=r"eng\.yaml.*missing field 'version'"):
@@ -83,14 +89,12 @@ def test_broken_frameworks_dir_fails_at_start(database_url: str, tmp_path: Path)
 
 
 def test_every_setting_is_set_with_its_type_after_load(tmp_path: Path) -> None:
-    from plugin.core.config import SETTINGS, load_config
-
     app = Flask("x", instance_path=str(tmp_path / "instance"))
     # As from_prefixed_env reads them: numbers parsed from JSON, or text.
     load_config(app, {"GREENHOUSE_ON_BEHALF_OF": 4001, "SMTP_PORT": "2525", "SMTP_STARTTLS": "off"})
-    for setting in SETTINGS:
-        value = app.config[setting.key]
-        assert value is None or isinstance(value, setting.type), setting.key
+    for each in SETTINGS:
+        value = app.config[each.key]
+        assert value is None or isinstance(value, each.type), each.key
     assert app.config["GREENHOUSE_ON_BEHALF_OF"] == "4001"
     assert app.config["SMTP_PORT"] == 2525
     assert app.config["SMTP_STARTTLS"] is False
@@ -99,19 +103,22 @@ def test_every_setting_is_set_with_its_type_after_load(tmp_path: Path) -> None:
 
 
 def test_the_documented_settings_are_the_typed_ones() -> None:
-    from plugin.core.config import PREFIX, SETTING
-
-    docs = (Path(__file__).parents[3] / "docs" / "configuration.md").read_text()
+    docs = (ROOT / "docs" / "configuration.md").read_text()
     documented = set(re.findall(rf"^\| `{PREFIX}_([A-Z0-9_]+)`", docs, re.MULTILINE))
     only_for_tests = {"TEST_DATABASE_URL", "REQUIRE_BROWSER", "CHROMIUM"}
     assert documented - only_for_tests == set(SETTING)
 
 
 def test_a_setting_from_a_plain_mapping_is_typed_with_its_default() -> None:
-    from plugin.core.config import setting
-
     assert setting({}, "HTTP_TIMEOUT_SECONDS") == 10.0
     assert setting({}, "SMTP_STARTTLS") is True
     assert setting({"SMTP_STARTTLS": "no"}, "SMTP_STARTTLS") is False
     assert setting({"SMTP_PORT": "2525"}, "SMTP_PORT") == 2525
     assert setting({"GREENHOUSE_USER_ID": 7}, "GREENHOUSE_USER_ID") == "7"
+
+
+def test_an_empty_text_setting_with_a_default_reads_as_the_default() -> None:
+    # An env file line "HIRELOOP_GREENHOUSE_NOTE_VISIBILITY=" meant "public" before the
+    # settings table, and still does.
+    assert setting({"GREENHOUSE_NOTE_VISIBILITY": ""}, "GREENHOUSE_NOTE_VISIBILITY") == "public"
+    assert setting({"SMTP_HOST": ""}, "SMTP_HOST") is None

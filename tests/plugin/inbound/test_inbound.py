@@ -17,9 +17,13 @@ from sqlalchemy.orm import Session
 
 from plugin.applications.models import Application, Assignment
 from plugin.cli import main
+from plugin.core.db import get_session, state
+from plugin.core.links import make_link_token
 from plugin.inbound import inbox
 from plugin.inbound.models import REDACTED_BODY, WebhookDelivery
+from plugin.jobs.worker import Worker, WorkerSettings
 from plugin.scorecards.models import Rating, Scorecard
+from plugin.scorecards.service import LinkRejected, assignment_for_link
 from tests.plugin.inbound.support import (
     add_loop,
     app,
@@ -363,10 +367,6 @@ def test_interviewers_arriving_later_fill_the_waiting_assignment(
     # A link issued while it waited is not Carl's link.
     assert rows[0].link_version == waiting[0].link_version + 1
     with inbound_app.app_context():
-        from plugin.core.db import get_session
-        from plugin.core.links import make_link_token
-        from plugin.scorecards.service import LinkRejected, assignment_for_link
-
         old_link = make_link_token(waiting[0].id, waiting[0].link_version)
         with pytest.raises(LinkRejected):
             assignment_for_link(get_session(), old_link)
@@ -561,8 +561,6 @@ def test_candidate_deletion_purges_personal_data_and_keeps_scores(
     assert post_gh(inbound_app, late, event_id="late").get_json()["status"] == "done"
     assert deliveries(db)[-1].body == REDACTED_BODY
     with inbound_app.app_context():
-        from plugin.core.db import get_session
-
         assert inbox.replay(get_session(), [stored[0].id]) == {stored[0].id: "done"}
     app = application(db, "greenhouse", "265277")
     assert app is not None and app.candidate_name is None
@@ -708,8 +706,6 @@ def test_a_delivery_that_keeps_failing_is_dead_but_kept_and_replayable(
     post_gh(inbound_app, GH_STAGE)
     [row] = deliveries(db)
     with inbound_app.app_context():
-        from plugin.core.db import get_session
-
         for _ in range(inbox.MAX_ATTEMPTS - 1):  # the request made the first attempt
             # Not again before its backoff is over:
             assert inbox.handle_delivery(get_session(), row.id) == "skipped"
@@ -726,8 +722,6 @@ def test_a_delivery_that_keeps_failing_is_dead_but_kept_and_replayable(
     )
     monkeypatch.undo()
     with inbound_app.app_context():
-        from plugin.core.db import get_session
-
         assert inbox.replay(get_session(), failed=True) == {row.id: "done"}
     assert application(db, "greenhouse", "265277") is not None
 
@@ -736,8 +730,6 @@ def test_process_pending_deliveries_accepts_a_session_factory(
     inbound_app: Flask, db: Session
 ) -> None:
     with inbound_app.app_context():
-        from plugin.core.db import state
-
         factory = state().sessions
     post_gh(inbound_app, GH_STAGE)
     db.execute(
@@ -773,7 +765,6 @@ def test_default_mode_commits_first_and_leaves_the_handling_to_the_worker(
 def test_an_idle_worker_handles_a_new_delivery_without_waiting_for_its_next_pass(
     make_app: Any, db: Session
 ) -> None:
-    from plugin.jobs.worker import Worker, WorkerSettings
 
     config = {key: value for key, value in INBOUND_CONFIG.items() if key != "WEBHOOK_HANDLING"}
     app = make_app(**config)
@@ -883,8 +874,6 @@ def test_a_lever_deletion_is_redacted_once_handled_and_replays_as_done(
     [row] = deliveries(db)
     assert (row.body, row.application_key, row.candidate_key) == (REDACTED_BODY, "opp-1", "c-1")
     with inbound_app.app_context():
-        from plugin.core.db import get_session
-
         assert inbox.replay(get_session(), [row.id]) == {row.id: "done"}
 
 
@@ -1201,8 +1190,6 @@ def test_deliveries_another_worker_claimed_are_left_alone_until_the_claim_lapses
         return event
 
     with app.app_context():
-        from plugin.core.db import get_session
-
         assert len(inbox.claim_due(get_session(), 10)) == 3  # worker A, preparing
         assert not inbox.any_due(get_session())  # worker B sees nothing to do
     assert inbox.process_pending_deliveries(app, complete=counting) == {}
@@ -1248,8 +1235,6 @@ def test_a_batch_that_fails_as_a_whole_is_handled_one_delivery_at_a_time(
 
     monkeypatch.setattr(inbox, "handle_delivery", breaks_the_batch)
     with app.app_context():
-        from plugin.core.db import get_session
-
         assert inbox.process_due(get_session(), batch=3) == {"done": 3}
     assert [row.status for row in deliveries(db)] == ["done", "done", "done"]
 
@@ -1270,8 +1255,6 @@ def test_a_delivery_whose_transaction_breaks_backs_off_and_holds_up_nothing(
 
     monkeypatch.setattr(inbox, "handle_delivery", connection_lost)
     with app.app_context():
-        from plugin.core.db import get_session
-
         # One at a time (as on SQLite): the broken one is recorded, the others handled.
         assert inbox.process_due(get_session(), batch=1) == {"failed": 1, "done": 2}
         assert inbox.process_due(get_session(), batch=1) == {}  # backing off, not first again

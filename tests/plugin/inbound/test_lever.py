@@ -13,6 +13,7 @@ from flask import Flask
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from plugin.ats.errors import AtsServerError
 from plugin.inbound import inbox
 from plugin.inbound.models import WebhookDelivery
 from tests.plugin.inbound.support import (
@@ -165,7 +166,6 @@ def test_inline_handling_completes_the_thin_event_before_the_200(
 
 
 def test_lever_down_for_long_keeps_the_delivery_failed_never_dead(app: Flask, db: Session) -> None:
-    from plugin.ats.errors import AtsServerError
 
     def lever_down(event: Any) -> Any:
         raise AtsServerError("503 from Lever", 503)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from plugin.ats.base import AtsApplication, AtsScheduledInterview, AtsUser
-from plugin.inbound.reread import complete_from
+from plugin.inbound.reread import complete_from, completer
 from webhooks.events import ApplicationSnapshot, EventKind, InboundEvent
 
 MOVED = datetime(2026, 11, 1, tzinfo=UTC)
@@ -92,7 +92,6 @@ def test_an_opportunity_gone_from_the_ats_leaves_the_event_as_it_came() -> None:
 
 
 def test_events_that_are_not_thin_are_not_read_again() -> None:
-    from plugin.inbound.reread import completer
 
     event = InboundEvent("greenhouse", EventKind.APPLICATION_UPDATED, "x", MOVED)
     assert completer({"LEVER_API_KEY": "k"})(event) is event

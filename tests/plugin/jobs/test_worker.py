@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from plugin.ats.errors import AtsAuthError, AtsRateLimited, AtsServerError
 from plugin.cli import main
 from plugin.core.models import utcnow
+from plugin.jobs.cli import STATUSES
 from plugin.jobs.models import OutboxJob
 from plugin.jobs.queue import enqueue
 from plugin.jobs.registry import job_registry
@@ -315,7 +316,6 @@ def test_cli_worker_once(
 
 
 def test_the_cli_status_choices_are_the_job_states_as_text() -> None:
-    from plugin.jobs.cli import STATUSES
 
     assert STATUSES == ("pending", "running", "done", "dead")
     assert all(type(status) is str for status in STATUSES)

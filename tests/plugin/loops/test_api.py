@@ -17,6 +17,8 @@ from plugin.applications.models import Application
 from plugin.ats.base import AtsStage
 from plugin.ats.greenhouse import GreenhouseClient
 from plugin.ats.http import HttpClient, StaticAuth
+from plugin.core.db import get_session
+from plugin.frameworks.registry import registry
 from plugin.loops import service
 from plugin.loops.models import Loop
 from scorecards.framework import Framework
@@ -235,9 +237,6 @@ def test_service_lookups(
 ) -> None:
     loop_id = _create(client, auth, document)["id"]
     with app.app_context():
-        from plugin.core.db import get_session
-        from plugin.frameworks.registry import registry
-
         session = get_session()
         for ref in (str(loop_id), "3485", "Senior PM, Payments", "senior pm, payments"):
             found = service.find_loop(session, ref)

@@ -36,10 +36,11 @@ from plugin.core import signals
 from plugin.core.db import get_session
 from plugin.jobs.models import OutboxJob
 from plugin.jobs.registry import job_registry
+from plugin.jobs.worker import Worker
 from plugin.loops.models import Loop
 from plugin.notify import addresses, outbox, reminders, sending, submission_rates
 from plugin.notify.settings import notify_settings
-from plugin.notify.transports import OutgoingEmail, SmtpTransport, TransportError
+from plugin.notify.transports import OutgoingEmail, SmtpTransport, TransportError, smtp_from_config
 from plugin.scorecards.models import Rating, Scorecard
 from tests.factories import make_application, make_assignment, make_loop
 
@@ -795,7 +796,6 @@ def test_smtp_starttls_and_login(tls_files: tuple[Path, Path]) -> None:
     )
     controller.start()
     try:
-        from plugin.notify.transports import smtp_from_config
 
         def transport(password: str) -> SmtpTransport:
             made = smtp_from_config(
@@ -1014,7 +1014,6 @@ def test_submission_rates_api_and_calibration_page(
 def test_the_worker_sends_each_message_once_across_restarts(
     make_app: Callable[..., Flask], smtp: tuple[Collector, int]
 ) -> None:
-    from plugin.jobs.worker import Worker
 
     collector, port = smtp
     app = make_app(**smtp_config(port))
@@ -1044,7 +1043,6 @@ def test_the_worker_sends_each_message_once_across_restarts(
 def test_the_worker_leaves_messages_waiting_without_a_transport(
     make_app: Callable[..., Flask], smtp: tuple[Collector, int]
 ) -> None:
-    from plugin.jobs.worker import Worker
 
     collector, port = smtp
     app = make_app()

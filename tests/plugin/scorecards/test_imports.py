@@ -19,7 +19,7 @@ from plugin.scorecards.imports import framework_for, import_scorecards, sweep
 from plugin.scorecards.models import Scorecard
 from plugin.verdicts.service import compute_verdict
 from tests.plugin.ats.conftest import payload
-from tests.plugin.outbound import GH_CONFIG, arrange
+from tests.plugin.outbound import GH_CONFIG, arrange, submit
 
 VERBATIM = payload("greenhouse/harvest_v1_scorecard_object.json")
 FAST = WorkerSettings(lease_seconds=5, poll_seconds=0.01, backoff_seconds=0.01)
@@ -131,7 +131,6 @@ def test_imports_are_idempotent_and_follow_changes(app: Flask, db: Session) -> N
 def test_a_scorecard_already_submitted_in_hireloop_is_not_counted_twice(
     app: Flask, db: Session
 ) -> None:
-    from tests.plugin.outbound import submit
 
     application = arrange(db)
     submit(db, application, "821", fluency_with_data="on_track")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from plugin.applications.models import Assignment
 from plugin.scorecards.models import Scorecard, ScorecardRevision
+from plugin.scorecards.service import revoke_links
 from tests.plugin.scorecards.helpers import (
     EVIDENCE,
     INTERVIEWERS,
@@ -539,7 +540,6 @@ def test_a_cancelled_interview_shows_the_draft_read_only(
 def test_autosave_on_a_revoked_link_answers_with_the_apis_code(
     app: Flask, client: FlaskClient, db: Session
 ) -> None:
-    from plugin.scorecards.service import revoke_links
 
     arranged = arrange(app, db)
     token = arranged.tokens[0]

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from plugin.applications.models import Assignment
 from plugin.core import signals
+from plugin.core.db import state
 from plugin.core.links import make_link_token
 from plugin.jobs.models import OutboxJob
 from plugin.jobs.queue import enqueue
@@ -27,6 +28,7 @@ from plugin.scorecards.service import (
     ScorecardError,
     ScorecardInput,
 )
+from plugin.verdicts.service import compute_verdict
 from scorecards.framework import Framework
 from scorecards.loader import builtin_frameworks
 from tests.plugin.scorecards.helpers import EVIDENCE, Arranged, arrange
@@ -417,7 +419,6 @@ def test_a_draft_saved_after_a_submit_elsewhere_cannot_overwrite_it(
     app: Flask, db: Session
 ) -> None:
     """An autosave that read the scorecard before another tab submitted it."""
-    from plugin.core.db import state
 
     arranged = arrange(app, db)
     cids = list(context(db, arranged.assignments[1]).competency_ids)
@@ -463,7 +464,6 @@ def test_an_amendment_after_the_loop_changed_keeps_ratings_it_no_longer_asks_for
 def test_an_unrated_draft_entry_the_loop_no_longer_asks_for_is_dropped_on_submit(
     app: Flask, db: Session
 ) -> None:
-    from plugin.verdicts.service import compute_verdict
 
     arranged = arrange(app, db)
     cids = arranged.competencies(0)

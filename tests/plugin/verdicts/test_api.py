@@ -7,11 +7,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from plugin.applications.models import Assignment
+from plugin.applications.models import Application, Assignment
+from plugin.core.db import get_session
 from plugin.core.links import make_link_token
 from plugin.scorecards.models import Rating, Scorecard
 from plugin.verdicts.models import VerdictOverride
-from plugin.verdicts.service import compute_verdict
+from plugin.verdicts.service import complete_verdict, compute_verdict
 from tests.plugin.verdicts.data import DATA, SPEC, make_application, make_loop
 
 Auth = Callable[..., dict[str, str]]
@@ -89,8 +90,6 @@ def test_draft_scorecards_do_not_count(app: Flask, db: Session) -> None:
     assignment.status = "draft"  # as saving a draft leaves it
     db.commit()
     with app.app_context():
-        from plugin.core.db import get_session
-
         verdict = compute_verdict(get_session(), application.id)
     assert verdict.scorecards_submitted == 3
     assert verdict.competency(SPEC).verdict == "needs_focus"
@@ -132,9 +131,6 @@ def test_an_ats_scorecard_nobody_was_assigned_adds_ratings_but_completes_nothing
     by_id = {c["id"]: c for c in body["competencies"]}
     assert by_id["managing-up"]["count"] == 1  # the extra card's rating still counts
     with client.application.app_context():
-        from plugin.core.db import get_session
-        from plugin.verdicts.service import complete_verdict
-
         assert complete_verdict(get_session(), application.id) is None  # nothing written back
 
 
@@ -169,7 +165,6 @@ def test_unknown_application_and_missing_loop(client: FlaskClient, db: Session, 
     response = client.get("/api/applications/424242/verdict", headers=auth())
     assert response.status_code == 404
     assert response.get_json()["error"]["fields"] == {"id": "unknown"}
-    from plugin.applications.models import Application
 
     orphan = Application(ats="greenhouse", external_id="x1", job_id="nojob")
     db.add(orphan)
