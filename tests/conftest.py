@@ -86,7 +86,7 @@ def _sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             directory.rmdir()
 
 
-def test_config(database_url: str, **overrides: Any) -> dict[str, Any]:
+def app_config(database_url: str, **overrides: Any) -> dict[str, Any]:
     config: dict[str, Any] = {
         "TESTING": True,
         "DATABASE_URL": database_url,
@@ -116,7 +116,7 @@ class AppCache:
         key = _key(overrides)
         app = self.apps.get(key)
         if app is None:
-            app = self.apps[key] = create_app(test_config(self.database_url, **overrides))
+            app = self.apps[key] = create_app(app_config(self.database_url, **overrides))
             while len(self.apps) > CACHED_APPS:
                 _, evicted = self.apps.popitem(last=False)
                 dispose(evicted)
@@ -244,7 +244,7 @@ def make_app(app_cache: AppCache, database_url: str) -> Iterator[Callable[..., F
 
     def factory(**overrides: Any) -> Flask:
         if overrides.get("DATABASE_URL", database_url) != database_url:
-            app = create_app(test_config(database_url, **overrides))  # not the test database
+            app = create_app(app_config(database_url, **overrides))  # not the test database
             separate.append(app)
             return app
         app = app_cache.get(overrides)

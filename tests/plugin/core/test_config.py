@@ -18,7 +18,7 @@ from plugin.core.config import (
     secrets_setting,
     setting,
 )
-from tests.conftest import ROOT, test_config
+from tests.conftest import ROOT, app_config
 
 
 def test_defaults_to_sqlite_in_the_instance_folder(tmp_path: Path) -> None:
@@ -61,7 +61,7 @@ def test_missing_settings_fail_at_start_naming_the_variable(
 ) -> None:
 
     with pytest.raises(ConfigError, match=variable):
-        create_app(test_config(database_url, **settings))
+        create_app(app_config(database_url, **settings))
 
 
 def test_environment_variables_are_read(
@@ -85,7 +85,7 @@ def test_broken_frameworks_dir_fails_at_start(database_url: str, tmp_path: Path)
 
     (tmp_path / "eng.yaml").write_text("id: eng\nname: Engineering\n")
     with pytest.raises(RuntimeError, match=r"eng\.yaml.*missing field 'version'"):
-        create_app(test_config(database_url, FRAMEWORKS_DIR=str(tmp_path)))
+        create_app(app_config(database_url, FRAMEWORKS_DIR=str(tmp_path)))
 
 
 def test_every_setting_is_set_with_its_type_after_load(tmp_path: Path) -> None:
