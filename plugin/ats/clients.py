@@ -36,7 +36,7 @@ from plugin.ats.ratelimit import (
     RateLimit,
     RateLimiter,
 )
-from plugin.core.config import SETTING, env_name, setting, text_setting
+from plugin.core.config import default_of, env_name, setting, text_setting
 
 SUPPORTED = ("greenhouse", "lever", "ashby")
 _CACHE: dict[tuple[Any, ...], AtsClient] = {}
@@ -70,7 +70,7 @@ def _budget(config: Mapping[str, Any]) -> Budget:
 def _float(config: Mapping[str, Any], key: str) -> float:
     """The number, its default when unset or 0 (as these settings were always read)."""
     try:
-        return float(setting(config, key) or SETTING[key].default or 0)
+        return float(setting(config, key) or default_of(key))
     except (TypeError, ValueError):
         raise AtsConfigError(f"{env_name(key)} must be a number, got {config.get(key)!r}") from None
 
@@ -123,7 +123,7 @@ def _greenhouse(config: Mapping[str, Any], session: requests.Session | None) -> 
     base = _require(config, "GREENHOUSE_API_URL", "the Harvest API's address")
     gh_limit = int(_float(config, "GREENHOUSE_RATE_LIMIT"))
     limit = RateLimit.per_window(gh_limit, GREENHOUSE_WINDOW_SECONDS)
-    visibility = setting(config, "GREENHOUSE_NOTE_VISIBILITY")
+    visibility = setting(config, "GREENHOUSE_NOTE_VISIBILITY") or "public"
     client_id = text_setting(config, "GREENHOUSE_CLIENT_ID")
     if client_id:
         http = _greenhouse_v3_http(config, base, client_id, limit, session)

@@ -153,13 +153,13 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
 
 
 def typed(setting: Setting, value: Any) -> Any:
-    """``value`` as the setting's type, read as the parts reading it always have: empty
-    text is the default, ``None`` for most (``from_prefixed_env`` makes "123" a number: back
-    to text); an empty or ``None`` number is the default; a flag is off for 0/false/no/off
-    or empty. A number that does not parse is left as it is, for the part using it to report.
-    """
+    """``value`` as the setting's type, read as the parts reading it always have: text is
+    ``None`` when empty (``from_prefixed_env`` makes "123" a number: back to text); an
+    empty or ``None`` number is the default; a flag is off for 0/false/no/off or empty. A
+    number that does not parse is left as it is, for the part using it to report."""
     if setting.type is str:
-        return setting.default if value is None or value == "" else str(value)
+        # "false" arrives as False from from_prefixed_env: a text setting switched off.
+        return None if value is None or value == "" or value is False else str(value)
     if setting.type is bool:
         if isinstance(value, str):
             return value.strip().lower() not in ("0", "false", "no", "off", "")
@@ -170,6 +170,11 @@ def typed(setting: Setting, value: Any) -> Any:
         return setting.type(value)
     except (TypeError, ValueError):
         return value
+
+
+def default_of(key: str) -> Any:
+    """The setting's default, where a part needs it without a config at hand."""
+    return SETTING[key].default
 
 
 def setting(config: Mapping[str, Any], key: str) -> Any:

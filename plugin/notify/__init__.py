@@ -22,6 +22,7 @@ from flask import Flask
 
 from plugin.core import signals
 from plugin.core.api import api_of
+from plugin.core.config import default_of
 from plugin.jobs.registry import job_registry
 from plugin.notify import api, pages, queueing, reminders, sending
 from plugin.notify.outbox import EMAIL_KIND, SLACK_KIND
@@ -33,7 +34,7 @@ def init_app(app: Flask) -> None:
     jobs = job_registry(app)
     jobs.add_handler(EMAIL_KIND, sending.handle_email)
     jobs.add_handler(SLACK_KIND, sending.handle_slack)
-    jobs.add_sweep("reminders", app.config["REMINDERS_SECONDS"], reminders.reminders_task)
+    jobs.add_sweep("reminders", default_of("REMINDERS_SECONDS"), reminders.reminders_task)
     signals.assignment_created.connect(queueing.assignment_created)
     signals.assignment_cancelled.connect(queueing.assignment_cancelled)
     signals.scorecards_changed.connect(queueing.scorecards_submitted)

@@ -8,6 +8,7 @@ from flask import Flask
 
 from plugin.core import signals
 from plugin.core.api import api_of
+from plugin.core.config import default_of
 from plugin.jobs.registry import job_registry
 from plugin.scorecards import api, imports, pages
 
@@ -17,5 +18,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     jobs = job_registry(app)
     jobs.add_handler(imports.KIND, imports.run_import)
-    jobs.add_sweep(imports.SWEEP, app.config["IMPORT_SWEEP_SECONDS"], imports.sweep)
+    jobs.add_sweep(imports.SWEEP, default_of("IMPORT_SWEEP_SECONDS"), imports.sweep)
     signals.application_stage_changed.connect(imports.stage_changed)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from plugin.applications.models import Application, ApplicationStatus, Assignment, AssignmentStatus
 from plugin.ats.clients import SUPPORTED, client_for, is_configured
-from plugin.core.config import SETTING, setting
+from plugin.core.config import default_of, setting
 from plugin.core.models import utcnow
 from plugin.frameworks.registry import registry
 from plugin.jobs.models import OutboxJob
@@ -107,10 +107,10 @@ def sweep(session: Session) -> int:
     systems = [ats for ats in SUPPORTED if is_configured(config, ats)]
     if not systems:
         return 0
+    default = float(default_of("IMPORT_SWEEP_SECONDS"))
     configured = setting(config, "IMPORT_SWEEP_SECONDS")
-    if not isinstance(configured, int | float):  # unparsable: as the worker, use the default
-        configured = SETTING["IMPORT_SWEEP_SECONDS"].default
-    interval = float(configured or 1.0)
+    # Unparsable or 0: the default, as the worker's interval_for reads it.
+    interval = float(configured) if isinstance(configured, int | float) and configured else default
     slot = int(time.time() // max(interval, 1.0))
     now = utcnow()
     awaiting = exists().where(

@@ -60,3 +60,19 @@ def test_missing_configuration_names_the_problem() -> None:
 def test_credential_ids_hide_the_secret() -> None:
     name = credential_id("greenhouse", "secret-key")
     assert name.startswith("greenhouse:") and "secret" not in name
+
+
+def test_an_empty_visibility_and_a_zero_rate_limit_read_as_their_defaults() -> None:
+    # As these settings were read before the settings table: "" is public, 0 is 50 per 10 s.
+    config = {
+        "GREENHOUSE_API_URL": "http://harvest.test",
+        "GREENHOUSE_API_KEY": "key",
+        "GREENHOUSE_API_VERSION": "v1",
+        "GREENHOUSE_NOTE_VISIBILITY": "",
+        "GREENHOUSE_RATE_LIMIT": 0,
+    }
+    client = client_for(config, "greenhouse")
+    assert client.note_visibility == "public"
+    default = client_for({**config, "GREENHOUSE_RATE_LIMIT": 50}, "greenhouse")
+    assert client.http.limiter is not None and default.http.limiter is not None
+    assert client.http.limiter.limit == default.http.limiter.limit

@@ -117,8 +117,7 @@ def test_a_setting_from_a_plain_mapping_is_typed_with_its_default() -> None:
     assert setting({"GREENHOUSE_USER_ID": 7}, "GREENHOUSE_USER_ID") == "7"
 
 
-def test_an_empty_text_setting_with_a_default_reads_as_the_default() -> None:
-    # An env file line "HIRELOOP_GREENHOUSE_NOTE_VISIBILITY=" meant "public" before the
-    # settings table, and still does.
-    assert setting({"GREENHOUSE_NOTE_VISIBILITY": ""}, "GREENHOUSE_NOTE_VISIBILITY") == "public"
+def test_an_empty_or_false_text_setting_is_unset() -> None:
+    # "HIRELOOP_GREENHOUSE_VERDICT_TAG=false" arrives as False (from_prefixed_env): off.
+    assert setting({"GREENHOUSE_VERDICT_TAG": False}, "GREENHOUSE_VERDICT_TAG") is None
     assert setting({"SMTP_HOST": ""}, "SMTP_HOST") is None
