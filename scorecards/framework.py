@@ -98,6 +98,7 @@ class Framework:
     _lookup: dict[str, str] = field(init=False, repr=False, compare=False)
     _by_id: dict[str, Competency] = field(init=False, repr=False, compare=False)
     _level_rank: dict[str, int] = field(init=False, repr=False, compare=False)
+    _points: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         lookup: dict[str, str] = {}
@@ -107,12 +108,14 @@ class Framework:
         object.__setattr__(self, "_lookup", lookup)
         object.__setattr__(self, "_by_id", {c.id: c for c in self.competencies})
         object.__setattr__(self, "_level_rank", {lv.id: i for i, lv in enumerate(self.levels)})
+        # Read once per competency in every verdict: worked out once, not on every read.
+        object.__setattr__(self, "_points", tuple(point.id for point in self.scale))
 
     # -- lookups -----------------------------------------------------------------------------
 
     @property
     def points(self) -> tuple[str, ...]:
-        return tuple(point.id for point in self.scale)
+        return self._points
 
     def competency(self, competency_id: str) -> Competency:
         return self._by_id[competency_id]

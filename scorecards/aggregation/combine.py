@@ -56,13 +56,11 @@ def aggregate(
         key=lambda s: (s.interviewer, s.interview, s.source, str(s.id)),
     )
     collected, unknown = _collect_ratings(framework, submitted, rank)
-    verdicts = _competency_verdicts(framework, collected, scope, mh, rank)
+    verdicts, means = _competency_verdicts(framework, collected, scope, mh, rank)
     recommendation, rule, clauses = recommend(
         framework, {v.id: v.verdict for v in verdicts}, mh, hiring_bar
     )
-    shape_points = shape(
-        framework, [v.id for v in verdicts if v.in_scope], _mean_points(framework, verdicts)
-    )
+    shape_points = shape(framework, [v.id for v in verdicts if v.in_scope], means)
     in_count = len(submitted) if answered is None else answered
     return Verdict(
         framework=framework.id,
@@ -122,31 +120,34 @@ def _competency_verdicts(
     scope: set[str],
     must_have: Sequence[str],
     rank: Ranks,
-) -> tuple[CompetencyVerdict, ...]:
-    """One verdict per competency in scope or rated anyway, in the framework's order."""
+) -> tuple[tuple[CompetencyVerdict, ...], dict[str, float | None]]:
+    """One verdict per competency in scope or rated anyway, in the framework's order, and
+    each one's mean rating on a 1-based scale (None: not rated), for the shape."""
+    points = framework.points
     verdicts: list[CompetencyVerdict] = []
+    means: dict[str, float | None] = {}
     for competency in framework.competencies:
         entries = collected.get(competency.id)
         if competency.id not in scope and not entries:
             continue
+        positions = [rank[e.rating] for e in entries or () if e.rating != NO_EVIDENCE]
         verdicts.append(
             _competency_verdict(
-                framework, competency, entries or [], competency.id in scope, must_have, rank
+                points, competency, entries or [], positions, competency.id in scope, must_have
             )
         )
-    return tuple(verdicts)
+        means[competency.id] = (sum(positions) / len(positions) + 1) if positions else None
+    return tuple(verdicts), means
 
 
 def _competency_verdict(
-    framework: Framework,
+    points: Sequence[str],
     competency: Competency,
     entries: list[RatingEntry],
+    positions: list[int],
     in_scope: bool,
     must_have: Sequence[str],
-    rank: Ranks,
 ) -> CompetencyVerdict:
-    points = framework.points
-    positions = [rank[e.rating] for e in entries if e.rating != NO_EVIDENCE]
     distribution = dict.fromkeys(points, 0)
     for position in positions:
         distribution[points[position]] += 1
@@ -165,20 +166,6 @@ def _competency_verdict(
         no_evidence=len(entries) - count,
         in_scope=in_scope,
     )
-
-
-def _mean_points(
-    framework: Framework, verdicts: Sequence[CompetencyVerdict]
-) -> dict[str, float | None]:
-    """Each competency's mean rating on a 1-based scale (None: not rated), for its shape."""
-    values: dict[str, float | None] = {}
-    for verdict in verdicts:
-        total = sum(
-            position * verdict.distribution[point]
-            for position, point in enumerate(framework.points)
-        )
-        values[verdict.id] = (total / verdict.count + 1) if verdict.count else None
-    return values
 
 
 def _area_summaries(

@@ -29,9 +29,10 @@ from scorecards.hiring_bar import HiringBar
 Clause = tuple[str, str, bool]  # outcome, text, applies to this loop
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Standing:
-    """The verdicts as the hiring bar's clauses read them."""
+    """The verdicts as the hiring bar's clauses read them. (Not frozen: it lives for one
+    call, and a frozen dataclass's slower construction showed in the verdict benchmark.)"""
 
     must_have: list[str]
     must_have_verdict: dict[str, str]
@@ -40,6 +41,7 @@ class _Standing:
     unsettled: list[str]  # must-haves that are split or not assessed
     any_split: bool
     assessed: bool
+    has_must_haves: bool
 
     @classmethod
     def of(cls, verdict_of: Mapping[str, str], must_have: Sequence[str]) -> _Standing:
@@ -53,11 +55,8 @@ class _Standing:
             unsettled=[m for m in mh if mh_verdict[m] in (SPLIT, NOT_ASSESSED)],
             any_split=any(v == SPLIT for v in verdict_of.values()),
             assessed=any(v != NOT_ASSESSED for v in verdict_of.values()),
+            has_must_haves=bool(mh),
         )
-
-    @property
-    def has_must_haves(self) -> bool:
-        return bool(self.must_have)
 
     @property
     def all_must_haves_outperforming(self) -> bool:
