@@ -168,11 +168,25 @@ class Verdict:
         splits, thin or missing must-haves, needs_focus must-haves, then gaps."""
         items: list[tuple[int, int, dict[str, str]]] = []
         for index, c in enumerate(self.competencies):
-            found = _agenda_item(c)
-            if found is None:
+            if c.verdict == SPLIT:
+                priority = 0 if c.must_have else 1
+                points = sorted({r.rating for r in c.ratings if r.rating != NO_EVIDENCE})
+                text = f"{c.name} is split ({', '.join(points)}): hear each interviewer's evidence."
+            elif c.must_have and c.verdict == NOT_ASSESSED:
+                priority, text = 2, f"Must-have {c.name} was not assessed: decide how to cover it."
+            elif c.must_have and c.thin_evidence:
+                priority = 2
+                text = f"Must-have {c.name} rests on one rating ({c.verdict}): is it enough?"
+            elif c.must_have and c.verdict == "needs_focus":
+                priority = 3
+                text = f"Must-have {c.name} needs focus: confirm the evidence behind it."
+            elif c.in_scope and c.verdict == NOT_ASSESSED:
+                priority, text = 4, f"Gap: nobody assessed {c.name}."
+            elif c.thin_evidence:
+                priority, text = 5, f"{c.name} rests on one rating ({c.verdict})."
+            else:
                 continue
-            priority, text = found
-            kind = _AGENDA_KINDS[priority]
+            kind = ("split", "split", "must_have", "must_have", "gap", "thin")[priority]
             items.append((priority, index, {"competency": c.id, "kind": kind, "text": text}))
         items.sort(key=lambda item: (item[0], item[1]))
         return [item[2] for item in items]
@@ -214,29 +228,6 @@ class Verdict:
             "agenda": self.agenda(),
             "fingerprint": self.fingerprint(),
         }
-
-
-# The agenda's kind of item by priority (the index).
-_AGENDA_KINDS = ("split", "split", "must_have", "must_have", "gap", "thin")
-
-
-def _agenda_item(c: CompetencyVerdict) -> tuple[int, str] | None:
-    """The competency's priority on the debrief agenda and what to say; None: nothing to say."""
-    if c.verdict == SPLIT:
-        points = sorted({r.rating for r in c.ratings if r.rating != NO_EVIDENCE})
-        text = f"{c.name} is split ({', '.join(points)}): hear each interviewer's evidence."
-        return (0 if c.must_have else 1), text
-    if c.must_have and c.verdict == NOT_ASSESSED:
-        return 2, f"Must-have {c.name} was not assessed: decide how to cover it."
-    if c.must_have and c.thin_evidence:
-        return 2, f"Must-have {c.name} rests on one rating ({c.verdict}): is it enough?"
-    if c.must_have and c.verdict == "needs_focus":
-        return 3, f"Must-have {c.name} needs focus: confirm the evidence behind it."
-    if c.in_scope and c.verdict == NOT_ASSESSED:
-        return 4, f"Gap: nobody assessed {c.name}."
-    if c.thin_evidence:
-        return 5, f"{c.name} rests on one rating ({c.verdict})."
-    return None
 
 
 @dataclass(frozen=True, slots=True)
