@@ -58,6 +58,8 @@ HIRELOOP = Path(sys.executable).with_name("hireloop")
 
 
 # ----------------------------------------------------------------------------- apps
+# The imports are inside the functions on purpose: each gunicorn server loads only what its
+# receiver needs (the bare one not even SQLAlchemy), and the load generator none of it.
 
 
 def bare_app() -> Any:
