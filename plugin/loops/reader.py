@@ -9,7 +9,7 @@ loop, else the loop of its ATS job) and the handling of a document that no longe
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +28,21 @@ class JudgedByLoop(Protocol):
     ats: str
     job_id: str | None
     loop_id: int | None
+
+
+class LoopIdentity(NamedTuple):
+    """What reports over many applications need of a loop: which it is and its name."""
+
+    id: int
+    name: str
+    ats: str
+    job_id: str
+
+
+def loop_identities(session: Session) -> list[LoopIdentity]:
+    """Every loop's identity in one query (reports map many applications to their loops)."""
+    rows = session.execute(select(Loop.id, Loop.name, Loop.ats, Loop.job_id).order_by(Loop.id))
+    return [LoopIdentity(*row) for row in rows]
 
 
 def loop_for_job(session: Session, ats: str, job_id: str | None) -> Loop | None:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from plugin.applications.models import Application, Assignment, AssignmentStatus
 from plugin.core.models import utcnow
-from plugin.loops.models import Loop
+from plugin.loops.reader import loop_identities
 from plugin.scorecards.models import Scorecard, ScorecardStatus
 
 BENCHMARK = 0.9
@@ -206,9 +206,7 @@ def _imported_samples(
 
 
 def _loop_ids(session: Session) -> LoopIds:
-    return {
-        (ats, job): lid for lid, ats, job in session.execute(select(Loop.id, Loop.ats, Loop.job_id))
-    }
+    return {(loop.ats, loop.job_id): loop.id for loop in loop_identities(session)}
 
 
 def report(
@@ -227,12 +225,7 @@ def report(
     for sample in data:
         by_interviewer.setdefault(sample.interviewer_key, []).append(sample)
         by_loop.setdefault(sample.loop_id, []).append(sample)
-    loops = {
-        row.id: row
-        for row in session.scalars(
-            select(Loop).where(Loop.id.in_([k for k in by_loop if k is not None]))
-        )
-    }
+    loops = {loop.id: loop for loop in loop_identities(session) if loop.id in by_loop}
     interviewers = [
         {
             "interviewer": key,

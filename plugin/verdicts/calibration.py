@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from plugin.applications.models import Application
 from plugin.core.models import utcnow
 from plugin.frameworks.registry import registry
-from plugin.loops.models import Loop
+from plugin.loops.reader import loop_identities
 from plugin.scorecards.models import Rating, Scorecard, ScorecardStatus
 from scorecards.calibration import (
     MIN_COMPARISONS,
@@ -89,9 +89,9 @@ def calibration_report(
         query = query.where(Application.job_id == job_id)
 
     loops: dict[str, str] = {}
-    for loop_row in session.execute(select(Loop.id, Loop.name, Loop.ats, Loop.job_id)):
-        loops[str(loop_row.id)] = loop_row.name
-        loops.setdefault(f"{loop_row.ats}:{loop_row.job_id}", loop_row.name)
+    for identity in loop_identities(session):
+        loops[str(identity.id)] = identity.name
+        loops.setdefault(f"{identity.ats}:{identity.job_id}", identity.name)
 
     names: dict[str, str] = {}
     records: list[CalibrationRating] = []
