@@ -28,7 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from plugin.ats.greenhouse import GreenhouseClient, basic_auth_header
+from plugin.ats.greenhouse import GreenhouseV1Client, basic_auth_header
 from plugin.ats.http import HttpClient, StaticAuth
 from plugin.ats.ratelimit import (
     DatabaseBudget,
@@ -96,7 +96,7 @@ def run(url: str, seconds: float, limiter: RateLimiter | None, writers: int) -> 
         limiter=limiter,
         timeout=10.0,
     )
-    client = GreenhouseClient(http, version="v1", on_behalf_of="1")
+    client = GreenhouseV1Client(http, on_behalf_of="1")
     stop = time.monotonic() + seconds
     errors: list[str] = []
 

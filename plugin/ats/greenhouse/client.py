@@ -3,8 +3,9 @@ custom-field write. Each version's own calls live in ``v1`` and ``v3``."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
-from typing import Any, ClassVar, Self, cast
+from typing import Any, ClassVar
 
 from plugin.ats.base import (
     AtsApplication,
@@ -20,47 +21,24 @@ from plugin.ats.http import HttpClient
 from plugin.ats.values import items_of
 
 NOTE_VISIBILITIES = ("admin_only", "private", "public")
-DEFAULT_VERSION = "v1"
 
 
-class GreenhouseClient:
-    """Harvest behind hireloop's AtsClient interface; one subclass per API version.
-
-    ``GreenhouseClient(http, version="v3")`` still builds the subclass of that version, for
-    the callers (benchmarks, tests) written before the split; ``plugin.ats.clients`` names the
-    subclass itself.
-    """
+class GreenhouseClient(ABC):
+    """Harvest behind hireloop's AtsClient interface; ``v1`` and ``v3`` each subclass it."""
 
     name = "greenhouse"
     notes_on_application = False  # notes belong to the candidate
     version: ClassVar[str]
     job_filter: ClassVar[str]  # the list-applications query parameter naming the job
-    _by_version: ClassVar[dict[str, type[GreenhouseClient]]] = {}
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if "version" in cls.__dict__:  # a version's own class, not a subclass of one
-            GreenhouseClient._by_version[cls.version] = cls
-
-    def __new__(cls, http: HttpClient, *, version: str | None = None, **settings: Any) -> Self:
-        target: type[GreenhouseClient] | None = cls
-        if cls is GreenhouseClient:
-            target = cls._by_version.get(DEFAULT_VERSION if version is None else version)
-        if target is None:
-            raise AtsConfigError(f"unknown Harvest version {version!r}")
-        return cast(Self, super().__new__(target))
 
     def __init__(
         self,
         http: HttpClient,
         *,
-        version: str | None = None,
         on_behalf_of: str | None = None,
         note_visibility: str = "public",
         per_page: int = 100,
     ) -> None:
-        if version not in (None, self.version):
-            raise AtsConfigError(f"unknown Harvest version {version!r}")
         if note_visibility not in NOTE_VISIBILITIES:
             raise AtsConfigError(
                 f"note visibility must be one of {', '.join(NOTE_VISIBILITIES)}, "
@@ -98,36 +76,43 @@ class GreenhouseClient:
         )
 
     # -- per version: ``v1`` and ``v3`` implement these -------------------------------------------
-    # (Not abstract methods: callers still write ``GreenhouseClient(http, version=...)``, which
-    # a type checker would refuse to instantiate.)
 
+    @abstractmethod
     def _write_headers(self) -> dict[str, str]:
         """Headers every write carries (v1: who acts)."""
         raise NotImplementedError
 
+    @abstractmethod
     def job_stages(self, job_id: str) -> list[AtsStage]:
         """The job's active stages in order, each with its interviews."""
         raise NotImplementedError
 
+    @abstractmethod
     def application(self, application_id: str) -> AtsApplication | None:
         raise NotImplementedError
 
+    @abstractmethod
     def scheduled_interviews(self, application_id: str) -> list[AtsScheduledInterview]:
         raise NotImplementedError
 
+    @abstractmethod
     def scorecards(self, application_id: str) -> list[AtsScorecard]:
         """Submitted scorecards of the application, with per-attribute ratings."""
         raise NotImplementedError
 
+    @abstractmethod
     def user(self, user_id: str) -> AtsUser | None:
         raise NotImplementedError
 
+    @abstractmethod
     def candidate_notes(self, candidate_id: str) -> list[AtsNote]:
         raise NotImplementedError
 
+    @abstractmethod
     def create_candidate_note(self, candidate_id: str, body: str) -> AtsNote:
         raise NotImplementedError
 
+    @abstractmethod
     def add_candidate_tag(self, candidate_id: str, tag_name: str) -> str:
         """Tag the candidate (creating the tag if needed); returns the tag id. Idempotent."""
         raise NotImplementedError

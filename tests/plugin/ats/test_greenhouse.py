@@ -9,7 +9,12 @@ import responses
 from responses import matchers
 
 from plugin.ats.errors import AtsAuthError, AtsConfigError, AtsServerError
-from plugin.ats.greenhouse import GreenhouseClient, OAuthClientCredentials
+from plugin.ats.greenhouse import (
+    GreenhouseClient,
+    GreenhouseV1Client,
+    GreenhouseV3Client,
+    OAuthClientCredentials,
+)
 from plugin.ats.http import HttpClient
 from tests.plugin.ats.conftest import FakeClock, payload
 
@@ -21,7 +26,7 @@ STAGE = payload("greenhouse/harvest_v1_job_stage_object.json")
 
 @pytest.fixture
 def v1(make_http: Callable[..., HttpClient]) -> GreenhouseClient:
-    return GreenhouseClient(make_http(API), version="v1", on_behalf_of="4080")
+    return GreenhouseV1Client(make_http(API), on_behalf_of="4080")
 
 
 @pytest.fixture
@@ -31,7 +36,7 @@ def oauth(clock: FakeClock) -> OAuthClientCredentials:
 
 @pytest.fixture
 def v3(make_http: Callable[..., HttpClient], oauth: OAuthClientCredentials) -> GreenhouseClient:
-    return GreenhouseClient(make_http(API, auth=oauth), version="v3")
+    return GreenhouseV3Client(make_http(API, auth=oauth))
 
 
 def token(value: str = "tok-1", expires_in: int = 3600) -> None:
@@ -124,7 +129,7 @@ def test_v1_note_with_on_behalf_of(v1: GreenhouseClient) -> None:
 
 
 def test_v1_note_needs_a_user(make_http: Callable[..., HttpClient]) -> None:
-    client = GreenhouseClient(make_http(API), version="v1")
+    client = GreenhouseV1Client(make_http(API))
     with pytest.raises(AtsConfigError, match="ON_BEHALF_OF"):
         client.create_candidate_note("1", "x")
 

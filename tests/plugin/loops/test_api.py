@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from plugin.applications.models import Application
 from plugin.ats.base import AtsStage
-from plugin.ats.greenhouse import GreenhouseClient
+from plugin.ats.greenhouse import GreenhouseClient, GreenhouseV1Client
 from plugin.ats.http import HttpClient, StaticAuth
 from plugin.core.db import get_session
 from plugin.frameworks.registry import registry
@@ -268,7 +268,7 @@ def _greenhouse() -> GreenhouseClient:
         limiter=None,
         read_retries=0,
     )
-    return GreenhouseClient(http, version="v1")
+    return GreenhouseV1Client(http)
 
 
 @pytest.fixture(scope="module")
