@@ -10,7 +10,7 @@ from typing import Any
 from plugin.scorecards.context import NO_EVIDENCE_NAME, InterviewContext
 from plugin.scorecards.errors import ScorecardInvalid
 from scorecards.framework import NO_EVIDENCE
-from scorecards.scale import RECOMMENDATIONS
+from scorecards.scale import RECOMMENDATION_LABELS, RECOMMENDATIONS
 
 EVIDENCE_MAX_CHARS = 10_000
 NOTES_MAX_CHARS = 20_000
@@ -21,13 +21,8 @@ UNRATED = ""
 # An extreme rating (the lowest or the highest point) needs more than a word or two.
 EXTREME_EVIDENCE_MIN_CHARS = 40
 
-RECOMMENDATION_NAMES: dict[str, str] = {
-    "definitely_not": "Definitely not",
-    "no": "No",
-    "yes": "Yes",
-    "strong_yes": "Strong yes",
-    "no_decision": "No decision",
-}
+# The page's choices, in the domain's order and words.
+RECOMMENDATION_NAMES: dict[str, str] = dict(RECOMMENDATION_LABELS)
 
 
 @dataclass(frozen=True)
