@@ -118,31 +118,21 @@ def _application_event(action: str, kind: EventKind, data: Mapping[str, Any]) ->
 
 
 def _candidate_removed(action: str, data: Mapping[str, Any]) -> InboundEvent:
-    """candidateDelete and candidateMerge."""
-    candidate = optional_mapping(data.get("candidate"), "data.candidate") or {}
-    candidate_id = optional_id(candidate.get("id"), "data.candidate.id") or optional_id(
-        data.get("candidateId"), "data.candidateId"
-    )
-    if candidate_id is None:
-        raise MalformedPayload("data.candidate.id", "is missing")
+    """candidateDelete (``data.candidate.id``) and candidateMerge (``data.deletedCandidate``
+    merged into ``data.mergedCandidate``), as Ashby's webhook schemas name them."""
     if action == "candidateMerge":
+        deleted = required_mapping(data.get("deletedCandidate"), "data.deletedCandidate")
+        merged = required_mapping(data.get("mergedCandidate"), "data.mergedCandidate")
         return InboundEvent(
             PROVIDER,
             EventKind.CANDIDATE_MERGED,
             action,
-            candidate_id=candidate_id,
-            merged_into=_merged_into(data),
+            candidate_id=required_id(deleted.get("id"), "data.deletedCandidate.id"),
+            merged_into=required_id(merged.get("id"), "data.mergedCandidate.id"),
         )
+    candidate = required_mapping(data.get("candidate"), "data.candidate")
+    candidate_id = required_id(candidate.get("id"), "data.candidate.id")
     return InboundEvent(PROVIDER, EventKind.CANDIDATE_DELETED, action, candidate_id=candidate_id)
-
-
-def _merged_into(data: Mapping[str, Any]) -> str | None:
-    """The surviving candidate: ``mergedIntoCandidateId`` or ``mergedIntoCandidate.id``."""
-    merged = data.get("mergedIntoCandidate")
-    merged_id = merged.get("id") if isinstance(merged, Mapping) else None
-    return optional_id(
-        data.get("mergedIntoCandidateId"), "data.mergedIntoCandidateId"
-    ) or optional_id(merged_id, "data.mergedIntoCandidate.id")
 
 
 def _schedule_event(action: str, data: Mapping[str, Any]) -> InboundEvent:
@@ -193,19 +183,58 @@ def _schedule_cancelled(
 
 def _schedule_interviews(schedule: Mapping[str, Any], path: str) -> tuple[InterviewRef, ...]:
     """The schedule's interview events, one per interview (Ashby names an interview by its
-    id only: the loop's ``ats_interview_id``) with all its interviewers."""
+    id only: the loop's ``ats_interview_id``) with all its interviewers: ``interviewers``
+    (user objects) first, the deprecated ``interviewerUserIds`` where that is absent. An
+    event with neither names nobody, which is not "nobody interviews": its interview's
+    panel is unknown (``panel_known``), so nobody is cancelled for it."""
     interviewers: dict[str, list[InterviewerRef]] = {}
+    unknown: set[str] = set()
     for index, item in enumerate(array(schedule.get("interviewEvents"), f"{path}.interviewEvents")):
         item_path = f"{path}.interviewEvents[{index}]"
         found = required_mapping(item, item_path)
         interview_id = required_id(found.get("interviewId"), f"{item_path}.interviewId")
         people = interviewers.setdefault(interview_id, [])
-        user_ids = array(found.get("interviewerUserIds"), f"{item_path}.interviewerUserIds")
-        for number, user in enumerate(user_ids):
-            user_id = required_id(user, f"{item_path}.interviewerUserIds[{number}]")
-            if all(person.id != user_id for person in people):
-                people.append(InterviewerRef(user_id))
+        named = event_interviewers(found, item_path)
+        if named is None:
+            unknown.add(interview_id)
+            continue
+        for person in named:
+            if all(known.id != person.id for known in people):
+                people.append(person)
     return tuple(
-        InterviewRef(id=interview_id, name="", interviewers=tuple(people))
+        InterviewRef(
+            id=interview_id,
+            name="",
+            interviewers=tuple(people),
+            panel_known=interview_id not in unknown,
+        )
         for interview_id, people in interviewers.items()
     )
+
+
+def event_interviewers(event: Mapping[str, Any], path: str) -> list[InterviewerRef] | None:
+    """Who an interview event names: ``interviewers`` first, else ``interviewerUserIds``;
+    None when it has neither field."""
+    users = event.get("interviewers")
+    if users is not None:
+        people = []
+        for number, user in enumerate(array(users, f"{path}.interviewers")):
+            user = required_mapping(user, f"{path}.interviewers[{number}]")
+            name = " ".join(
+                p for p in (text(user.get("firstName")), text(user.get("lastName"))) if p
+            )
+            people.append(
+                InterviewerRef(
+                    required_id(user.get("id"), f"{path}.interviewers[{number}].id"),
+                    name or None,
+                    text(user.get("email")),
+                )
+            )
+        return people
+    user_ids = event.get("interviewerUserIds")
+    if user_ids is None:
+        return None
+    return [
+        InterviewerRef(required_id(user, f"{path}.interviewerUserIds[{number}]"))
+        for number, user in enumerate(array(user_ids, f"{path}.interviewerUserIds"))
+    ]

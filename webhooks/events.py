@@ -58,6 +58,9 @@ class InterviewRef:
     name: str
     interviewers: tuple[InterviewerRef, ...] = ()
     status: str | None = None
+    # False: the ATS named no interviewer field for (part of) it, so who interviews is not
+    # known: the people it names are assigned, nobody is cancelled for not being named.
+    panel_known: bool = True
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,9 @@ class ApplicationSnapshot:
     status: str | None = None  # active | hired | rejected | closed
     # None: the payload says nothing about interviews (Lever, Ashby); () : it says "none".
     interviews: tuple[InterviewRef, ...] | None = None
+    # True: ``interviews`` is every interview of the stage (re-read from the ATS's API), so a
+    # loop interview it does not mention has nobody interviewing now (deleted, cancelled).
+    panel_complete: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,8 +92,9 @@ class InboundEvent:
     application: ApplicationSnapshot | None = None
     # interview.cancelled: the ATS interview (Greenhouse: scheduled interview or interview
     # id; Lever: interview id; Ashby: interview schedule id) and its stage where known;
-    # interviews.scheduled: the schedule's id and stage, and in ``application`` the
-    # application and who interviews.
+    # interviews.scheduled: the schedule's id and stage (Lever: the interview's id; the stage
+    # is the opportunity's, re-read), and in ``application`` the application and who
+    # interviews.
     interview_id: str | None = None
     application_ids: tuple[str, ...] = ()
     candidate_id: str | None = None

@@ -3,6 +3,13 @@
 Lever signs ``token + triggeredAt`` (not the body) and puts the signature in the body, so a
 replay is refused by age (``triggeredAt``) and by the token, which is the dedupe key. Its
 payloads are thin hints (ids only): state is re-read from Lever's API.
+
+- Interview events (``interviewCreated``/``Updated``/``Deleted``, Beta) name an opportunity:
+  its interviews are re-read and the panel of its stage updated, as after a stage change.
+- An archive names only the account's archive reason id, and Lever archives hired
+  candidates too (archive reasons are typed ``hired`` / ``non-hired``): an archive is
+  ``closed`` here, and the re-read (the reason's type) makes it hired or rejected. An
+  unarchive reopens the application.
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ APPLICATION_EVENTS = (
     "candidateHired",
     "candidateArchiveChange",
 )
+INTERVIEW_EVENTS = ("interviewCreated", "interviewUpdated", "interviewDeleted")
 
 
 def verify_lever(
@@ -93,8 +101,8 @@ def normalise(document: Mapping[str, Any]) -> InboundEvent:
         return _application_event(event, occurred, data, candidate_id)
     if event == "candidateDeleted":
         return _candidate_deleted(event, occurred, data, candidate_id)
-    if event == "interviewDeleted":
-        return _interview_deleted(event, occurred, data)
+    if event in INTERVIEW_EVENTS:
+        return _interview_event(event, data, candidate_id)
     return InboundEvent(PROVIDER, EventKind.IGNORED, event, occurred)
 
 
@@ -123,10 +131,11 @@ def _application_event(
 
 
 def _archive_change(data: Mapping[str, Any]) -> tuple[EventKind, str]:
-    """Archived (``toArchived`` set) is rejected; unarchived is active again."""
+    """Archived (``toArchived`` set) is closed: hired or rejected is the archive reason's
+    type, which only Lever's API tells (the re-read); unarchived is active again."""
     archived = optional_mapping(data.get("toArchived"), "data.toArchived")
     if archived is not None:
-        return EventKind.APPLICATION_REJECTED, "rejected"
+        return EventKind.APPLICATION_UPDATED, "closed"
     return EventKind.APPLICATION_UNREJECTED, "active"
 
 
@@ -146,16 +155,18 @@ def _candidate_deleted(
     )
 
 
-def _interview_deleted(event: str, occurred: datetime, data: Mapping[str, Any]) -> InboundEvent:
-    interview_id = optional_id(data.get("interviewId"), "data.interviewId") or required_id(
-        data.get("id"), "data.interviewId"
-    )
-    opportunity = optional_id(data.get("opportunityId"), "data.opportunityId")
+def _interview_event(event: str, data: Mapping[str, Any], candidate_id: str | None) -> InboundEvent:
+    """An interview of an opportunity was scheduled, changed or deleted: a hint to re-read
+    the opportunity's interviews (the panel of its stage). It carries no time of the
+    opportunity's, creates no application and moves nothing else."""
+    opportunity = required_id(data.get("opportunityId"), "data.opportunityId")
+    interview_id = optional_id(data.get("interviewId"), "data.interviewId")
+    snapshot = ApplicationSnapshot(external_id=opportunity, candidate_external_id=candidate_id)
     return InboundEvent(
         PROVIDER,
-        EventKind.INTERVIEW_CANCELLED,
+        EventKind.INTERVIEWS_SCHEDULED,
         event,
-        occurred,
+        application=snapshot,
         interview_id=interview_id,
-        application_ids=(opportunity,) if opportunity else (),
+        thin=True,
     )

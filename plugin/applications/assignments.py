@@ -38,10 +38,11 @@ class _Interview:
 
 def _interviewers_of(
     loop_interview: Mapping[str, Any], interviews: Iterable[InterviewRef]
-) -> tuple[InterviewerRef, ...] | None:
+) -> tuple[tuple[InterviewerRef, ...], bool] | None:
     """Who the payload says interviews in a loop interview (matched by its ATS id, else by
     name; all of them where several ATS interviews match, as Lever's scheduled interviews of
-    one feedback form do); None when the payload does not mention it."""
+    one feedback form do), and whether that is the whole panel (no match left the ATS's
+    interviewer field out); None when the payload does not mention it."""
     interviews = list(interviews)
     ats_id = loop_interview.get("ats_interview_id")
     matches: list[InterviewRef] = []
@@ -56,7 +57,7 @@ def _interviewers_of(
     for interview in matches:
         for person in interview.interviewers:
             people.setdefault(person.id, person)
-    return tuple(people.values())
+    return tuple(people.values()), all(interview.panel_known for interview in matches)
 
 
 def ensure_assignments(
@@ -67,13 +68,15 @@ def ensure_assignments(
     *,
     reopen: bool = False,
     panel: bool = False,
+    complete: bool = False,
 ) -> list[Assignment]:
     """Create what is missing for the stage's loop interviews; idempotent. ``reopen``: the
     application (re-)entered the stage, so its cancelled assignments count again. ``panel``:
     ``interviews`` is the current panel of each interview it mentions, so a person it names
     interviews (a cancelled assignment of theirs counts again) and an unstarted assignment of
     a person it no longer names (swapped out, declined) is cancelled: else it would keep the
-    verdict provisional for ever."""
+    verdict provisional for ever. ``complete``: ``interviews`` is every interview of the
+    stage (an API re-read), so a loop interview it does not mention has nobody now."""
     touched: list[Assignment] = []
     stage_name = str(stage.get("name", ""))[:300]
     for loop_interview in stage.get("interviews") or []:
@@ -83,11 +86,13 @@ def ensure_assignments(
         interview = _Interview(
             application, stage_name, key, str(loop_interview.get("name") or key)[:300]
         )
-        named = _interviewers_of(loop_interview, interviews) if interviews is not None else None
+        found = _interviewers_of(loop_interview, interviews) if interviews is not None else None
+        if found is None and complete and interviews is not None:
+            found = ((), True)  # the ATS lists the stage's interviews: none of this one
+        named, known = found if found is not None else (None, False)
         _ensure_interview(
-            session, interview, named, reopen=reopen, current=panel and named is not None,
-            touched=touched,
-        )  # fmt: skip
+            session, interview, named, reopen=reopen, current=panel and known, touched=touched
+        )
     return touched
 
 
@@ -213,7 +218,8 @@ def cancel_assignments(
 
 
 def schedule_interviews(session: Session, event: InboundEvent) -> list[Assignment]:
-    """Who interviews, as an interview schedule names them (Ashby): the panel of each
+    """Who interviews, as an interview schedule names them (Ashby) or Lever's interviews
+    re-read after an interview event: the panel of each
     interview it names, in the schedule's stage, while the application is in it. It creates
     no application and moves nothing else: a schedule is not the application's own state.
     (Schedules carry no time of the application's, so two updates of one schedule delivered
@@ -236,7 +242,14 @@ def schedule_interviews(session: Session, event: InboundEvent) -> list[Assignmen
     )
     if stage is None:
         return []
-    return ensure_assignments(session, application, stage, snapshot.interviews, panel=True)
+    return ensure_assignments(
+        session,
+        application,
+        stage,
+        snapshot.interviews,
+        panel=True,
+        complete=snapshot.panel_complete,
+    )
 
 
 def cancel_interview(session: Session, event: InboundEvent) -> int:

@@ -157,7 +157,13 @@ def upsert_application(session: Session, event: InboundEvent) -> Application:
     same_stage = snapshot.stage_id is None or snapshot.stage_id == application.current_stage_id
     interviews = snapshot.interviews if same_stage else None
     ensure_assignments(
-        session, application, stage, interviews, reopen=entered or reopened, panel=current
+        session,
+        application,
+        stage,
+        interviews,
+        reopen=entered or reopened,
+        panel=current,
+        complete=same_stage and snapshot.panel_complete,
     )
     return application
 

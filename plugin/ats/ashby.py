@@ -2,7 +2,7 @@
 
 ``candidate.createNote`` / ``candidate.listNotes``, ``applicationFeedback.list`` (scorecards),
 ``jobInterviewPlan.info`` (stages and interviews), ``application.info``,
-``interviewSchedule.list`` (who interviews, per stage), ``user.info``.
+``interviewSchedule.list`` (who interviews, per stage), ``user.info`` (``organizationRead``).
 Lists page with ``cursor`` / ``moreDataAvailable`` / ``nextCursor``. Ashby may answer 200 with
 ``success: false``: that is an error too.
 """
@@ -102,6 +102,23 @@ def scorecard_from_feedback(item: Mapping[str, Any]) -> AtsScorecard:
     )
 
 
+def event_interviewers(event: Mapping[str, Any]) -> list[AtsUser] | None:
+    """An interview event's interviewers: ``interviewers`` first, else the deprecated
+    ``interviewerUserIds`` (ids only); None when it has neither field."""
+    users = event.get("interviewers")
+    if isinstance(users, list):
+        found = []
+        for user in users:
+            if isinstance(user, Mapping) and user.get("id"):
+                uid, name = _person(user)
+                found.append(AtsUser(uid, name, _text(user.get("email")) or None))
+        return found
+    ids = event.get("interviewerUserIds")
+    if isinstance(ids, list):
+        return [AtsUser(_text(uid), "") for uid in ids if uid]
+    return None
+
+
 class AshbyClient:
     name = "ashby"
     notes_on_application = False  # notes belong to the candidate
@@ -176,21 +193,32 @@ class AshbyClient:
         ]
 
     def scheduled_interviews(self, application_id: str) -> list[AtsScheduledInterview]:
+        """Every interview event of the application's schedules, with its stage and who runs
+        it: ``interviewers`` (user objects, with name and email) first, the deprecated
+        ``interviewerUserIds`` where that is absent; an event with neither has an unknown
+        panel (``interviewers_known``), not an empty one."""
         result = []
         for schedule in self._results("interviewSchedule.list", {"applicationId": application_id}):
+            if not isinstance(schedule, Mapping):
+                continue
             for event in schedule.get("interviewEvents") or []:
+                if not isinstance(event, Mapping):
+                    continue
+                people = event_interviewers(event)
+                interview = event.get("interview")
                 result.append(
                     AtsScheduledInterview(
                         id=_text(event.get("id")),
                         interview_id=_text(event.get("interviewId")) or None,
-                        interview_name=_text((event.get("interview") or {}).get("title")),
+                        interview_name=_text(interview.get("title"))
+                        if isinstance(interview, Mapping)
+                        else "",
                         starts_at=parse_timestamp(event.get("startTime")),
                         ends_at=parse_timestamp(event.get("endTime")),
-                        interviewers=tuple(
-                            AtsUser(_text(uid), "") for uid in event.get("interviewerUserIds") or []
-                        ),
+                        interviewers=tuple(people or ()),
                         stage_id=_text(schedule.get("interviewStageId")) or None,
                         cancelled=schedule.get("status") == "Cancelled",
+                        interviewers_known=people is not None,
                     )
                 )
         return result

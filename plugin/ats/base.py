@@ -88,6 +88,8 @@ class AtsScheduledInterview:
     interviewers: tuple[AtsUser, ...] = field(default_factory=tuple)
     stage_id: str | None = None  # where the ATS says (Lever)
     cancelled: bool = False
+    # False: the ATS's answer had no interviewer field for it (not "nobody interviews").
+    interviewers_known: bool = True
 
 
 class AtsClient(Protocol):

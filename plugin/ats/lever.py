@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
 from plugin.ats.base import (
     AtsApplication,
@@ -22,13 +23,23 @@ from plugin.ats.base import (
     AtsStage,
     AtsUser,
 )
-from plugin.ats.errors import AtsNotFound, AtsResponseError
+from plugin.ats.errors import AtsNotFound, AtsResponseError, AtsValidationError
 from plugin.ats.http import HttpClient
 from plugin.ats.values import as_text as _text
 from plugin.ats.values import parse_timestamp
 
 PAGE_LIMIT = 100
 _LEADING_SCORE = re.compile(r"^\s*([1-4])\b")
+# Lever's ids are UUIDs; anything else in a URL path (a "/", "..", a query) is refused.
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+
+
+def path_id(value: object) -> str:
+    """An id as one URL path segment: checked, then quoted (an id never becomes a path)."""
+    text = _text(value).strip()
+    if not _ID.match(text) or ".." in text:
+        raise AtsValidationError(f"not a Lever id: {text[:40]!r}")
+    return quote(text, safe="")
 
 
 def _score_text(value: Any) -> str:
@@ -91,7 +102,9 @@ def scorecard_from_feedback(item: Mapping[str, Any], opportunity_id: str) -> Ats
         interviewed_at=parse_timestamp(item.get("createdAt")),
         ratings=tuple(r for r in ratings if r.name),
         notes="\n\n".join(notes),
-        interview_id=_text(item.get("interview")) or None,
+        # The loop's Lever interview is the feedback form (template) it is filled in on, not
+        # the scheduled interview's id.
+        interview_id=_text(item.get("baseTemplateId")) or None,
     )
 
 
@@ -125,13 +138,15 @@ class LeverClient:
         """Completed feedback forms of the opportunity."""
         return [
             scorecard_from_feedback(item, application_id)
-            for item in self._pages(f"/opportunities/{application_id}/feedback")
+            for item in self._pages(f"/opportunities/{path_id(application_id)}/feedback")
             if isinstance(item, Mapping) and item.get("completedAt") and not item.get("deletedAt")
         ]
 
     def scheduled_interviews(self, application_id: str) -> list[AtsScheduledInterview]:
+        """The opportunity's interviews: the loop interview is the feedback form
+        (``feedbackTemplate``), the stage the one the candidate was in when it was scheduled."""
         result = []
-        for item in self._pages(f"/opportunities/{application_id}/interviews"):
+        for item in self._pages(f"/opportunities/{path_id(application_id)}/interviews"):
             starts = parse_timestamp(item.get("date"))
             duration = item.get("duration")
             ends = (
@@ -149,9 +164,11 @@ class LeverClient:
                     interviewers=tuple(
                         AtsUser(_text(u.get("id")), _text(u.get("name")), u.get("email"))
                         for u in item.get("interviewers") or []
+                        if isinstance(u, Mapping) and u.get("id")
                     ),
                     stage_id=_text(item.get("stage")) or None,
                     cancelled=bool(item.get("canceledAt")),
+                    interviewers_known=isinstance(item.get("interviewers"), list),
                 )
             )
         return result
@@ -162,7 +179,7 @@ class LeverClient:
         try:
             body = self.http.json(
                 "GET",
-                f"/opportunities/{application_id}",
+                f"/opportunities/{path_id(application_id)}",
                 params={"expand": ["applications", "stage"]},
             )
         except AtsNotFound:
@@ -191,16 +208,38 @@ class LeverClient:
             job_id=posting_id or None,
             stage_id=stage_id or None,
             stage_name=stage_name or None,
-            # An archive reason is an account's own id: hired or not is not told here.
-            status="active" if not data.get("archived") else None,
+            status=self._status(data.get("archived")),
             updated_at=parse_timestamp(data.get("updatedAt")),
             candidate_name=_text(data.get("name")) or None,
             job_name=posting_name or None,
         )
 
+    def _status(self, archived: Any) -> str | None:
+        """Active, or archived for a reason whose type says hired or rejected (Lever archives
+        hired candidates too); None when the reason cannot be read."""
+        if not archived:
+            return "active"
+        reason = archived.get("reason") if isinstance(archived, Mapping) else None
+        if isinstance(reason, Mapping):  # expanded
+            kind = reason.get("type")
+        elif reason:
+            kind = self.archive_reason_type(_text(reason))
+        else:
+            kind = None
+        return {"hired": "hired", "non-hired": "rejected"}.get(_text(kind))
+
+    def archive_reason_type(self, reason_id: str) -> str | None:
+        """``hired`` or ``non-hired`` (``GET /archive_reasons/:id``); None when unknown."""
+        try:
+            body = self.http.json("GET", f"/archive_reasons/{path_id(reason_id)}")
+        except AtsNotFound:
+            return None
+        data = body.get("data") if isinstance(body, Mapping) else None
+        return _text(data.get("type")) or None if isinstance(data, Mapping) else None
+
     def user(self, user_id: str) -> AtsUser | None:
         try:
-            body = self.http.json("GET", f"/users/{user_id}")
+            body = self.http.json("GET", f"/users/{path_id(user_id)}")
         except AtsNotFound:
             return None
         data = body.get("data") if isinstance(body, Mapping) else None
@@ -210,7 +249,7 @@ class LeverClient:
 
     def candidate_notes(self, candidate_id: str) -> list[AtsNote]:
         notes = []
-        for item in self._pages(f"/opportunities/{candidate_id}/notes"):
+        for item in self._pages(f"/opportunities/{path_id(candidate_id)}/notes"):
             # The note's text and every field value: the marker the write-back looks for
             # may be in any of them.
             parts = [_text(item.get("text"))] + [
@@ -226,7 +265,7 @@ class LeverClient:
         params = {"perform_as": self.perform_as} if self.perform_as else None
         answer = self.http.json(
             "POST",
-            f"/opportunities/{candidate_id}/notes",
+            f"/opportunities/{path_id(candidate_id)}/notes",
             params=params,
             json={"value": body, "notifyFollowers": False},
         )

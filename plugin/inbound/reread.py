@@ -14,6 +14,11 @@ opportunity does not say whether it was hired) and the candidate id it was sent 
 (deletions are matched by it). An API error is the handling's error: the delivery is
 retried later, not handled half-informed. Without API credentials the event is handled as
 it came.
+
+Lever's interview events and archives are thin too: an interview event re-reads the
+opportunity's interviews, which are then the whole panel of its stage (an interview Lever no
+longer lists, deleted or cancelled, has nobody); an archive becomes hired or rejected by the
+type of the opportunity's archive reason, which only the API tells.
 """
 
 from __future__ import annotations
@@ -24,9 +29,10 @@ from typing import Any
 
 from plugin.ats.base import AtsClient
 from plugin.ats.clients import client_for, is_configured
-from webhooks.events import InboundEvent, InterviewerRef, InterviewRef
+from webhooks.events import EventKind, InboundEvent, InterviewerRef, InterviewRef
 
 Complete = Callable[[InboundEvent], InboundEvent]
+CLOSING_KINDS = {"hired": EventKind.APPLICATION_HIRED, "rejected": EventKind.APPLICATION_REJECTED}
 
 
 def completer(config: Mapping[str, Any]) -> Complete:
@@ -51,19 +57,12 @@ def complete_from(client: AtsClient, event: InboundEvent) -> InboundEvent:
         return event
     stage_id = found.stage_id or snapshot.stage_id
     interviews = snapshot.interviews
-    if interviews is None and stage_id:
-        interviews = tuple(
-            InterviewRef(
-                id=scheduled.interview_id,
-                name=scheduled.interview_name,
-                interviewers=tuple(
-                    InterviewerRef(user.id, user.name or None, user.email)
-                    for user in scheduled.interviewers
-                ),
-            )
-            for scheduled in client.scheduled_interviews(snapshot.external_id)
-            if scheduled.stage_id == stage_id and not scheduled.cancelled
-        )
+    complete = snapshot.panel_complete
+    status = _status(snapshot.status, found.status)
+    # A closed application gets no assignments: its interviews need not be read.
+    if interviews is None and stage_id and status in (None, "active"):
+        interviews = _stage_interviews(client, snapshot.external_id, stage_id)
+        complete = True  # the ATS's list: an interview it leaves out has nobody now
     completed = replace(
         snapshot,
         candidate_external_id=snapshot.candidate_external_id or found.candidate_id,
@@ -73,6 +72,41 @@ def complete_from(client: AtsClient, event: InboundEvent) -> InboundEvent:
         stage_id=stage_id,
         stage_name=snapshot.stage_name
         or (found.stage_name if found.stage_id == stage_id else None),
+        status=status,
         interviews=interviews,
+        panel_complete=complete,
     )
-    return replace(event, application=completed, thin=False)
+    kind = event.kind
+    if completed.status != snapshot.status:
+        kind = CLOSING_KINDS.get(completed.status or "", kind)
+    # An interview event names no stage: the panel it updates is the opportunity's stage's.
+    event_stage = stage_id if kind is EventKind.INTERVIEWS_SCHEDULED else event.stage_id
+    return replace(event, kind=kind, application=completed, stage_id=event_stage, thin=False)
+
+
+def _stage_interviews(
+    client: AtsClient, application_id: str, stage_id: str
+) -> tuple[InterviewRef, ...]:
+    """The application's interviews in ``stage_id`` that are not cancelled, with who runs
+    them; an interview whose interviewers the ATS left out has an unknown panel."""
+    return tuple(
+        InterviewRef(
+            id=scheduled.interview_id,
+            name=scheduled.interview_name,
+            interviewers=tuple(
+                InterviewerRef(user.id, user.name or None, user.email)
+                for user in scheduled.interviewers
+            ),
+            panel_known=scheduled.interviewers_known,
+        )
+        for scheduled in client.scheduled_interviews(application_id)
+        if scheduled.stage_id == stage_id and not scheduled.cancelled
+    )
+
+
+def _status(sent: str | None, held: str | None) -> str | None:
+    """The event's status, except an archive whose kind only the ATS knows (Lever's
+    ``closed``): hired or rejected as the ATS now holds it."""
+    if sent == "closed" and held in ("hired", "rejected"):
+        return held
+    return sent

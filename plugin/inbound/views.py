@@ -26,6 +26,7 @@ from plugin.core.errors import error_response
 from plugin.inbound import inbox
 from plugin.inbound.reread import completer
 from webhooks.events import UNSTORED_KINDS, Envelope, InboundEvent
+from webhooks.lever import envelope as lever_envelope
 from webhooks.normalise import MalformedPayload, envelope, normalise, parse_body
 from webhooks.verify import SignatureError, verify_ashby, verify_greenhouse, verify_lever
 
@@ -65,6 +66,10 @@ def receive(provider: str) -> Response | tuple[Response, int]:
         event = normalise(provider, document)
         env = envelope(provider, document, body, headers)
     except MalformedPayload as exc:
+        if provider == "lever" and document is not None:
+            # Verified, so its token is spent whatever we answer: else a copy with other
+            # data under the same signature could be taken later.
+            _remember_lever_token(document, body)
         return error_response(
             400,
             f"The webhook body is malformed: {exc.field} {exc.message}.",
@@ -105,13 +110,8 @@ def _unstored(
     """A ping, or an event hireloop does not handle: answered without storing it."""
     # Lever signs only token + triggeredAt, not the data: its token is remembered even
     # when the event needs nothing, or a copy with other data could use the token again.
-    if provider == "lever":
-        # Only what makes the token known is kept: the data of an event hireloop does
-        # not use is nobody's business here (and names no one a purge could find).
-        kept = {key: document.get(key) for key in ("event", "triggeredAt", "token")}
-        body = json.dumps(kept).encode()
-        if inbox.store(get_session(), env, body, {}, handled=True) is None:
-            return jsonify({"status": "duplicate", "delivery": None, "event": env.event_type})
+    if provider == "lever" and _remember_lever_token(document, env) is None:
+        return jsonify({"status": "duplicate", "delivery": None, "event": env.event_type})
     return jsonify({"status": "ignored" if event.kind != "ping" else "ok", "event": env.event_type})
 
 
@@ -131,6 +131,16 @@ def _stored(
         if status == inbox.SKIPPED:  # the worker took it first: handled, or being handled
             status = ACCEPTED
     return jsonify({"status": status, "delivery": delivery_id, "event": env.event_type})
+
+
+def _remember_lever_token(document: dict[str, Any], found: Envelope | bytes) -> int | None:
+    """Keep a verified Lever delivery's token as a handled inbox row (its dedupe key), with
+    only what makes the token known: the data of an event hireloop does not use, or cannot
+    read, is nobody's business here (and names no one a purge could find). None when the
+    token was known already."""
+    env = found if isinstance(found, Envelope) else lever_envelope(document, found)
+    kept = {key: document.get(key) for key in ("event", "triggeredAt", "token")}
+    return inbox.store(get_session(), env, json.dumps(kept).encode(), {}, handled=True)
 
 
 def _lever_document(body: bytes) -> dict[str, Any]:

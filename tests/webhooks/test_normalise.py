@@ -177,7 +177,10 @@ def test_lever_test_request_and_archive() -> None:
             "fromArchived": None,
         },
     }
-    assert normalise("lever", archived).kind is EventKind.APPLICATION_REJECTED
+    # Lever archives hired candidates too: closed until the reason's type is re-read.
+    event = normalise("lever", archived)
+    assert event.kind is EventKind.APPLICATION_UPDATED and event.thin
+    assert event.application is not None and event.application.status == "closed"
     with pytest.raises(MalformedPayload) as info:
         normalise(
             "lever",
@@ -307,3 +310,74 @@ def test_an_ashby_schedule_without_what_it_needs_names_the_field(
     with pytest.raises(MalformedPayload) as info:
         normalise("ashby", document)
     assert info.value.field == field
+
+
+@pytest.mark.parametrize("name", ["interviewCreated", "interviewUpdated", "interviewDeleted"])
+def test_lever_interview_events_are_thin_hints_to_reread_the_panel(name: str) -> None:
+    body = payload_bytes(f"lever/{name}.assembled.json")
+    document = parse_body(body)
+    event = normalise("lever", document)
+    assert (event.kind, event.vendor_event, event.thin) == (
+        EventKind.INTERVIEWS_SCHEDULED,
+        name,
+        True,
+    )
+    # The opportunity to re-read; no time of the opportunity's, no stage, no interviewers.
+    assert event.application == ApplicationSnapshot(
+        "3410c8b9-5c31-4bab-b7e9-9f710206d647",
+        candidate_external_id="daeaa038-cddb-4d69-9b8c-74b6c23be3f3",
+    )
+    assert (event.occurred_at, event.stage_id) == (None, None)
+    assert event.interview_id == "6ff55c8e-fe04-4eb4-835a-630b1c0da421"
+    assert envelope("lever", document, body, {}).dedupe_key == f"token:{document['token']}"
+    del document["data"]["opportunityId"]
+    with pytest.raises(MalformedPayload) as info:
+        normalise("lever", document)
+    assert info.value.field == "data.opportunityId"
+
+
+def test_lever_archive_is_closed_until_its_reason_is_read_and_unarchive_reopens() -> None:
+    archived = normalise("lever", parse_body(payload_bytes(
+        "lever/candidateArchiveChange.hired.assembled.json"
+    )))  # fmt: skip
+    assert archived.kind is EventKind.APPLICATION_UPDATED and archived.thin
+    assert archived.application is not None and archived.application.status == "closed"
+    reopened = normalise("lever", parse_body(payload_bytes(
+        "lever/candidateArchiveChange.unarchived.assembled.json"
+    )))  # fmt: skip
+    assert reopened.kind is EventKind.APPLICATION_UNREJECTED
+    assert reopened.application is not None and reopened.application.status == "active"
+
+
+def test_ashby_merge_reads_the_deleted_and_the_merged_candidate() -> None:
+    body = payload_bytes("ashby/candidateMerge.assembled-from-openapi-schema.json")
+    event = normalise("ashby", parse_body(body))
+    assert (event.kind, event.candidate_id, event.merged_into) == (
+        EventKind.CANDIDATE_MERGED,
+        "f9e52a51-a075-4116-a7b8-484deba69004",
+        "5b591aac-5a1c-4eeb-b5c1-2c1ed1d7e3d4",
+    )
+    # The fields the old reading looked for do not exist: a body with only those is refused.
+    wrong = {"action": "candidateMerge", "data": {"candidate": {"id": "c"}, "mergedIntoId": "m"}}
+    with pytest.raises(MalformedPayload) as info:
+        normalise("ashby", wrong)
+    assert info.value.field == "data.deletedCandidate"
+
+
+def test_ashby_schedule_reads_interviewers_first_then_user_ids_then_knows_nobody() -> None:
+    body = payload_bytes("ashby/interviewScheduleUpdate.assembled-from-openapi-schema.json")
+    document = parse_body(body)
+    [interview] = normalise("ashby", document).application.interviews  # type: ignore[union-attr]
+    assert interview == InterviewRef(
+        "ff6c7d9d-71e3-4c9c-88b1-28824980c276",
+        "",
+        (InterviewerRef("caea4d97-331d-46b1-a8e3-6b821c2214ef", "Test User", "test@ashbyhq.com"),),
+    )
+    event = document["data"]["interviewSchedule"]["interviewEvents"][0]
+    del event["interviewers"]
+    [interview] = normalise("ashby", document).application.interviews  # type: ignore[union-attr]
+    assert interview.interviewers == (InterviewerRef("caea4d97-331d-46b1-a8e3-6b821c2214ef"),)
+    assert interview.panel_known
+    del event["interviewerUserIds"]
+    [interview] = normalise("ashby", document).application.interviews  # type: ignore[union-attr]
+    assert (interview.interviewers, interview.panel_known) == ((), False)

@@ -68,7 +68,8 @@ def test_lever_feedback_pages_with_next_and_has_next(lever: LeverClient) -> None
     )
     first, second = lever.scorecards("opp-1")  # the deleted form is left out
     assert first.overall_recommendation == "4"  # "4 - Strong Hire" in a "score" field
-    assert first.interview_id == "85110ec8-e33a-4997-a798-5affc854b7ce"
+    # The feedback form's template (what a loop's Lever interview is), not the interview.
+    assert first.interview_id == "a12851f5-25cd-495b-9dae-b29b02d0b49d"
     assert first.interviewer_id == "a0afa6f7-7bb5-4ff6-93c3-e215fbcf3b2e"
     assert "Notes / Comments: Had a great conversation" in first.notes
     assert second.overall_recommendation == "3"
@@ -354,10 +355,21 @@ def test_lever_opportunity_unexpanded_archived_and_gone(lever: LeverClient) -> N
     )
     responses.get(f"{LEVER}/opportunities/opp-3", status=404, json={"code": "NotFound"})
     responses.get(f"{LEVER}/opportunities/opp-4", json={"data": []})
+    # Lever archives hired candidates too: the archive reason's type says which.
+    reason = {"id": "reason-id", "text": "Hired", "status": "active", "type": "hired"}
+    responses.get(f"{LEVER}/archive_reasons/reason-id", json={"data": reason})
     found = lever.application("opp-2")
     assert found is not None
     assert (found.job_id, found.stage_id, found.stage_name) == ("post-2", "stage-x", None)
-    assert found.status is None  # archived: hired or not is the reason's own business
+    assert found.status == "hired"
+    responses.replace(
+        responses.GET,
+        f"{LEVER}/archive_reasons/reason-id",
+        json={"data": {**reason, "text": "Underqualified", "type": "non-hired"}},
+    )
+    assert (found := lever.application("opp-2")) is not None and found.status == "rejected"
+    responses.replace(responses.GET, f"{LEVER}/archive_reasons/reason-id", status=404, json={})
+    assert (found := lever.application("opp-2")) is not None and found.status is None
     assert lever.application("opp-3") is None
     with pytest.raises(AtsResponseError):
         lever.application("opp-4")

@@ -835,9 +835,7 @@ def test_a_lever_token_spent_on_an_event_we_ignore_cannot_carry_other_data_later
     )
     db.commit()
     token, at = "t" * 48, now_ms()
-    ignored = lever_body(
-        "interviewCreated", {"opportunityId": "opp-1"}, token=token, triggered_at=at
-    )
+    ignored = lever_body("contactUpdated", {"contactId": "c-1"}, token=token, triggered_at=at)
     client = inbound_app.test_client()
     first = client.post("/webhooks/lever", data=ignored, content_type="application/json")
     assert first.status_code == 200 and first.get_json()["status"] == "ignored"
@@ -848,12 +846,12 @@ def test_a_lever_token_spent_on_an_event_we_ignore_cannot_carry_other_data_later
     assert again.status_code == 200 and again.get_json()["status"] == "duplicate"
     [row] = deliveries(db)
     assert (row.event_type, row.status, row.dedupe_key) == (
-        "interviewCreated",
+        "contactUpdated",
         "done",
         f"token:{token}",
     )
     # Only what makes the token known is kept, not the data of an event nobody uses.
-    assert json.loads(row.body) == {"event": "interviewCreated", "triggeredAt": at, "token": token}
+    assert json.loads(row.body) == {"event": "contactUpdated", "triggeredAt": at, "token": token}
     kept = application(db, "lever", "opp-1")
     assert kept is not None and kept.candidate_name == "Kim" and kept.purged_at is None
 
