@@ -96,10 +96,17 @@ def test_lever_interviews_name_the_feedback_form_and_their_stage(lever: LeverCli
 
 @responses.activate
 def test_lever_archive_reason_type(lever: LeverClient) -> None:
-    hired = payload("lever/api.archive_reasons.retrieve.hired.assembled.json")
-    responses.get(f"{LEVER}/archive_reasons/{hired['data']['id']}", json=hired)
+    documented = payload("lever/api.archive_reasons.retrieve.response.json")
+    hired = next(
+        reason
+        for reason in payload("lever/api.archive_reasons.list.response.json")["data"]
+        if reason["text"] == "Hired"
+    )
+    responses.get(f"{LEVER}/archive_reasons/{documented['data']['id']}", json=documented)
+    responses.get(f"{LEVER}/archive_reasons/{hired['id']}", json={"data": hired})
     responses.get(f"{LEVER}/archive_reasons/gone", status=404, json={"code": "ResourceNotFound"})
-    assert lever.archive_reason_type(hired["data"]["id"]) == "hired"
+    assert lever.archive_reason_type(documented["data"]["id"]) == "non-hired"
+    assert lever.archive_reason_type(hired["id"]) == "hired"
     assert lever.archive_reason_type("gone") is None
 
 

@@ -25,6 +25,10 @@ INTERVIEW = json.loads(payload_bytes("lever/api.interviews.retrieve.response.jso
 TEMPLATE = INTERVIEW["feedbackTemplate"]
 RACHEL = INTERVIEW["interviewers"][0]
 MONICA = {"id": "5e1f0c7a-0000-4000-8000-00000000000a", "name": "Monica", "email": "m@x.test"}
+REASONS = json.loads(payload_bytes("lever/api.archive_reasons.list.response.json"))["data"]
+HIRED = next(reason for reason in REASONS if reason["type"] == "hired")
+# Lever's "Retrieve a single archive reason" example: Underqualified, non-hired.
+NOT_HIRED = json.loads(payload_bytes("lever/api.archive_reasons.retrieve.response.json"))
 
 
 @pytest.fixture
@@ -148,10 +152,9 @@ def test_an_archive_with_a_hired_reason_is_a_hire_and_unarchive_reopens(
     interviews(RACHEL)
     post(app, "lever/candidateStageChange.corrected.json")
     assert panel(db) == [(RACHEL["id"], "pending")]
-    hired = json.loads(payload_bytes("lever/api.archive_reasons.retrieve.hired.assembled.json"))
-    reason = hired["data"]["id"]
+    reason = HIRED["id"]
     opportunity(archived={"archivedAt": 1431459000000, "reason": reason})
-    responses.get(f"{LEVER}/archive_reasons/{reason}", json=hired)
+    responses.get(f"{LEVER}/archive_reasons/{reason}", json={"data": HIRED})
     post(app, "lever/candidateArchiveChange.hired.assembled.json")
     found = application(db, "lever", OPPORTUNITY)
     assert found is not None and found.status == "hired"  # never rejected
@@ -166,12 +169,9 @@ def test_an_archive_with_a_hired_reason_is_a_hire_and_unarchive_reopens(
 @responses.activate
 @pytest.mark.usefixtures("lever_loop")
 def test_an_archive_with_a_non_hired_reason_is_a_rejection(app: Flask, db: Session) -> None:
-    rejected = json.loads(
-        payload_bytes("lever/api.archive_reasons.retrieve.non-hired.assembled.json")
-    )
-    reason = rejected["data"]["id"]
+    reason = NOT_HIRED["data"]["id"]
     opportunity(archived={"archivedAt": 1431459000000, "reason": reason})
-    responses.get(f"{LEVER}/archive_reasons/{reason}", json=rejected)
+    responses.get(f"{LEVER}/archive_reasons/{reason}", json=NOT_HIRED)
     post(app, "lever/candidateArchiveChange.hired.assembled.json", toArchived={"reason": reason})
     found = application(db, "lever", OPPORTUNITY)
     assert found is not None and found.status == "rejected"
