@@ -61,8 +61,7 @@ def complete_from(client: AtsClient, event: InboundEvent) -> InboundEvent:
     status = _status(snapshot.status, found.status)
     # A closed application gets no assignments: its interviews need not be read.
     if interviews is None and stage_id and status in (None, "active"):
-        interviews = _stage_interviews(client, snapshot.external_id, stage_id)
-        complete = True  # the ATS's list: an interview it leaves out has nobody now
+        interviews, complete = _stage_interviews(client, snapshot.external_id, stage_id)
     completed = replace(
         snapshot,
         candidate_external_id=snapshot.candidate_external_id or found.candidate_id,
@@ -86,22 +85,25 @@ def complete_from(client: AtsClient, event: InboundEvent) -> InboundEvent:
 
 def _stage_interviews(
     client: AtsClient, application_id: str, stage_id: str
-) -> tuple[InterviewRef, ...]:
+) -> tuple[tuple[InterviewRef, ...], bool]:
     """The application's interviews in ``stage_id`` that are not cancelled, with who runs
-    them; an interview whose interviewers the ATS left out has an unknown panel."""
-    return tuple(
+    them (an interview whose interviewers the ATS left out has an unknown panel); and whether
+    that is the stage's whole panel, which it is when the ATS places every interview in a
+    stage (Lever, Ashby): then an interview it leaves out has nobody now."""
+    scheduled = client.scheduled_interviews(application_id)
+    interviews = tuple(
         InterviewRef(
-            id=scheduled.interview_id,
-            name=scheduled.interview_name,
+            id=item.interview_id,
+            name=item.interview_name,
             interviewers=tuple(
-                InterviewerRef(user.id, user.name or None, user.email)
-                for user in scheduled.interviewers
+                InterviewerRef(user.id, user.name or None, user.email) for user in item.interviewers
             ),
-            panel_known=scheduled.interviewers_known,
+            panel_known=item.interviewers_known,
         )
-        for scheduled in client.scheduled_interviews(application_id)
-        if scheduled.stage_id == stage_id and not scheduled.cancelled
+        for item in scheduled
+        if item.stage_id == stage_id and not item.cancelled
     )
+    return interviews, all(item.stage_id for item in scheduled)
 
 
 def _status(sent: str | None, held: str | None) -> str | None:

@@ -95,3 +95,42 @@ def test_events_that_are_not_thin_are_not_read_again() -> None:
 
     event = InboundEvent("greenhouse", EventKind.APPLICATION_UPDATED, "x", MOVED)
     assert completer({"LEVER_API_KEY": "k"})(event) is event
+
+
+def test_the_reread_is_the_whole_panel_only_when_the_ats_places_every_interview() -> None:
+    found = AtsApplication("opp-1", "c", "posting-1", "stage-a", "Onsite", "active", None)
+    placed = complete_from(FakeLever(found, [scheduled("1", "stage-a")]), thin_event())
+    assert placed.application is not None and placed.application.panel_complete
+    unplaced = AtsScheduledInterview("2", "form-2", "Interview 2", None, None, ())
+    partial = complete_from(FakeLever(found, [unplaced]), thin_event())
+    assert partial.application is not None and not partial.application.panel_complete
+
+
+def test_an_interview_event_takes_the_stage_and_an_archive_the_reason_type() -> None:
+    found = AtsApplication("opp-1", "c", "posting-1", "stage-a", "Onsite", "hired", None)
+    interview = InboundEvent(
+        "lever",
+        EventKind.INTERVIEWS_SCHEDULED,
+        "interviewCreated",
+        application=ApplicationSnapshot("opp-1"),
+        thin=True,
+    )
+    client = FakeLever(found, [scheduled("1", "stage-a")])
+    completed = complete_from(client, interview)
+    assert (completed.kind, completed.stage_id, completed.thin) == (
+        EventKind.INTERVIEWS_SCHEDULED,
+        "stage-a",
+        False,
+    )
+    archived = InboundEvent(
+        "lever",
+        EventKind.APPLICATION_UPDATED,
+        "candidateArchiveChange",
+        MOVED,
+        application=ApplicationSnapshot("opp-1", status="closed"),
+        thin=True,
+    )
+    client = FakeLever(found, [scheduled("1", "stage-a")])
+    hired = complete_from(client, archived)
+    assert hired.kind is EventKind.APPLICATION_HIRED and hired.application is not None
+    assert (hired.application.status, hired.application.interviews) == ("hired", None)
