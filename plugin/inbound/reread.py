@@ -61,7 +61,7 @@ def complete_from(client: AtsClient, event: InboundEvent) -> InboundEvent:
     status = _status(snapshot.status, found.status)
     # A closed application gets no assignments: its interviews need not be read.
     if interviews is None and stage_id and status in (None, "active"):
-        interviews, complete = _stage_interviews(client, snapshot.external_id, stage_id)
+        interviews, complete = stage_interviews(client, snapshot.external_id, stage_id)
     completed = replace(
         snapshot,
         candidate_external_id=snapshot.candidate_external_id or found.candidate_id,
@@ -83,7 +83,7 @@ def complete_from(client: AtsClient, event: InboundEvent) -> InboundEvent:
     return replace(event, kind=kind, application=completed, stage_id=event_stage, thin=False)
 
 
-def _stage_interviews(
+def stage_interviews(
     client: AtsClient, application_id: str, stage_id: str
 ) -> tuple[tuple[InterviewRef, ...], bool]:
     """The application's interviews in ``stage_id`` that are not cancelled, with who runs
