@@ -4,20 +4,27 @@ and as text, and nothing the interviewers keep to themselves."""
 from __future__ import annotations
 
 import html
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from plugin.loops.models import Loop
 from scorecards.loader import builtin_frameworks
+from tests.browser import LiveServer
 from tests.conftest import ROOT
 
 EXAMPLE = ROOT / "examples" / "loops" / "senior-pm-payments.yaml"
 PM = next(f for f in builtin_frameworks() if f.id == "pm")
 Token = Callable[..., str]
+SCREENSHOTS = ROOT / "docs" / "images"
+# Read at import: the tests' clean environment removes HIRELOOP_* variables before each test.
+UPDATE_SCREENSHOTS = bool(os.environ.get("HIRELOOP_UPDATE_SCREENSHOTS"))
 
 
 def store_example(db: Session, job_id: str = "3485") -> int:
@@ -93,3 +100,25 @@ def test_the_brief_is_scoped_like_the_loop(
     assert client.get("/recruiter/loops/424242/candidate-brief").status_code == 404
     client.get(f"/login?token={make_token('hiring_manager', '3485')}")
     assert client.get(f"/recruiter/loops/{loop_id}/candidate-brief").status_code == 403
+
+
+@pytest.mark.browser
+def test_the_brief_reads_well_in_the_browser(
+    page: Any, live_server: LiveServer, db: Session, make_token: Token, tmp_path: Path
+) -> None:
+    loop_id = store_example(db)
+    path = f"/recruiter/loops/{loop_id}/candidate-brief"
+    page.set_viewport_size({"width": 1000, "height": 900})
+    page.goto(f"{live_server.url}/login?token={make_token('recruiter', '3485')}&next={path}")
+    brief = page.locator("#candidate-brief")
+    assert brief.locator("h1").inner_text() == "Your interviews: Senior PM, Payments"
+    assert brief.locator("section.brief-interview").count() == 4
+    assert "How to prepare" in brief.locator("section.brief-interview").first.inner_text()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1000  # nothing wider than the window
+    brief.screenshot(path=str(tmp_path / "candidate-brief.png"))
+    if UPDATE_SCREENSHOTS:  # the picture in docs/candidate-brief.md
+        SCREENSHOTS.mkdir(exist_ok=True)
+        brief.screenshot(path=str(SCREENSHOTS / "candidate-brief.png"))
+    page.click("text=As text")
+    assert "How to prepare:" in page.locator("body").inner_text()
