@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from plugin.applications.models import Application, ApplicationStatus
@@ -79,12 +80,25 @@ def save_plan(
     except PlanError as error:
         raise Invalid(error.message, fields={error.field: error.message}) from None
     plan = {"goals": [g.to_dict() for g in goals]}
-    saved = view.saved
-    if saved is None:
-        saved = DevelopmentPlan(application_id=application.id, plan=plan, actor=actor)
-        session.add(saved)
-    else:
-        saved.plan, saved.actor = plan, actor
+    saved = view.saved or _first_save(session, application.id, plan, actor)
+    saved.plan, saved.actor = plan, actor
     session.flush()
     plan_note.queue_note(session, application)
     return PlanView(application, view.settings, view.verdict, goals, saved)
+
+
+def _first_save(
+    session: Session, application_id: int, plan: dict[str, Any], actor: str
+) -> DevelopmentPlan:
+    """The plan's row, inserted; when another first save won the race, that row (this save
+    then replaces its plan, as a later save would)."""
+    try:
+        with session.begin_nested():
+            row = DevelopmentPlan(application_id=application_id, plan=plan, actor=actor)
+            session.add(row)
+        return row
+    except IntegrityError:
+        existing = saved_plan(session, application_id)
+        if existing is None:
+            raise
+        return existing

@@ -18,9 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plugin.applications.models import Application
+from plugin.core.db import get_session
 from plugin.jobs.models import OutboxJob
 from plugin.jobs.worker import Worker, WorkerSettings
 from plugin.loops.models import Loop
+from plugin.verdicts import development
+from plugin.verdicts.models import DevelopmentPlan
 from tests.browser import LiveServer
 from tests.plugin.outbound import GH_CONFIG
 from tests.plugin.verdicts.data import DATA, SPEC, make_application, make_loop
@@ -110,6 +113,17 @@ def test_the_hiring_manager_edits_and_saves_the_plan(
     assert refused.get_json()["error"]["fields"] == {"goals.0.competency": "unknown competency"}
     wrong_day = {"goals": [{"competency": SPEC, "actions": [], "by_day": 45}]}
     assert client.put(plan_url(application), headers=manager, json=wrong_day).status_code == 422
+
+
+def test_two_first_saves_at_once_keep_one_plan(app: Flask, db: Session) -> None:
+    application = hired(db)
+    db.add(DevelopmentPlan(application_id=application.id, plan={"goals": []}, actor="first"))
+    db.commit()
+    with app.app_context():  # a save that read "no plan yet" before the first one committed
+        session = get_session()
+        row = development._first_save(session, application.id, {"goals": []}, "second")
+        assert row.actor == "first" and row.id is not None
+        session.rollback()
 
 
 def note_jobs(db: Session) -> list[OutboxJob]:
