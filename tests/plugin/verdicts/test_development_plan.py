@@ -271,3 +271,9 @@ def test_the_hiring_manager_edits_the_plan_in_the_browser(
     assert "Review it" in spec.locator("textarea.actions").input_value()
     assert page.locator(f"#development-plan article#goal-{DATA}").count() == 1
     assert "Saved by" in page.locator("#development-plan").inner_text()
+    # On a phone the plan fits the width: nothing in it makes the page scroll sideways.
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.reload()
+    plan_box = page.locator("#development-plan").bounding_box()
+    assert plan_box is not None and plan_box["x"] + plan_box["width"] <= 390
+    assert page.locator(f"#development-plan article#goal-{SPEC} textarea.actions").is_visible()
