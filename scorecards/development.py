@@ -123,8 +123,9 @@ def goal_reason(competency: CompetencyLike) -> str | None:
 
 def review_day(reason: str, must_have: bool) -> int:
     """When to review the goal: a must-have that needs focus, and what nobody saw, in the
-    first month (the role needs it now; a plan needs a first read); other gaps and splits by
-    day 60; what rests on one rating is confirmed by day 90."""
+    first month (the role needs it now; a plan needs a first read); other needs focus and
+    splits by day 60; what rests on one rating, or a goal added for a settled competency, by
+    day 90."""
     if reason == NEEDS_FOCUS:
         return 30 if must_have else 60
     if reason == NOT_ASSESSED:
@@ -176,11 +177,17 @@ def suggested_actions(
         first = f"Nobody assessed {name} in the interviews: get a first read in the first "
         first += f"month, on real work.{bar}"
         second = "Turn that read into a goal of its own if it falls short."
-    else:
+    elif reason == THIN:
         rating = ratings[0].replace("_", " ") if ratings else "one rating"
         first = f"One interviewer's rating ({rating}) is the only evidence: confirm it with a "
         first += f"second observation.{bar}"
         second = "Ask a peer who works with you on it for specific feedback."
+    else:  # a settled competency the hiring manager chose to develop further
+        stretch = _anchor(competency, level, "outperforming")
+        first = f"Build on {name}." + (
+            f" What outperforming looks like: {stretch}" if stretch else ""
+        )
+        second = "Agree with your manager which piece of work will show it."
     return (first, second, f"Review it with your manager by day {by_day}.")
 
 

@@ -133,6 +133,13 @@ def test_an_edited_plan_keeps_the_interviews_evidence() -> None:
     assert (data.competency, data.verdict, data.by_day) == (DATA, "needs_focus", 90)
     assert data.actions == ("Weekly metrics review",) and len(data.evidence) == 2
     assert (spec.verdict, spec.expectation) == ("on_track", "X")  # added: its own verdict
+    added = edit_plan(PM, "senior-pm", HIRED.competencies, [{"competency": SPEC}])[0]
+    stretch = PM.competency(SPEC).anchors["senior-pm"]["outperforming"]
+    assert (
+        added.actions[0]
+        == f"Build on Functional Specification. What outperforming looks like: {stretch}"
+    )
+    assert added.by_day == 90
     assert lead.competency == "team-leadership" and lead.evidence == () and lead.actions == ()
     stored = goal_from_dict(PM, data.to_dict())
     assert stored == data
