@@ -55,6 +55,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GREENHOUSE_NOTE_VISIBILITY", str, "public"),
     Setting("GREENHOUSE_VERDICT_FIELD", str),
     Setting("GREENHOUSE_VERDICT_TAG", str),
+    Setting("GREENHOUSE_DEVELOPMENT_PLAN_NOTE", bool, False),
     # Lever
     Setting("LEVER_SIGNATURE_TOKEN", str),
     Setting("LEVER_API_URL", str, "https://api.lever.co/v1"),

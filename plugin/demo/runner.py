@@ -1,7 +1,9 @@
 """The demo's steps, in order: a fresh SQLite database, the sandbox ATS and hireloop on local
 ports, API tokens, the example loop applied, the sample candidate moved through the loop's
 stages with signed webhooks, four scorecards submitted, the worker writing the verdict note
-back, the verdict printed and the pages checked; then, unless ``once``, serving on.
+back, the verdict printed; six more candidates through the loop (``pipeline``), the job's
+comparison and agreement figures, Jordan Avery hired and his development plan (``figures``);
+the pages checked; then, unless ``once``, serving on.
 
 Everything after the setup goes through hireloop's public HTTP contract only.
 """
@@ -29,8 +31,10 @@ from plugin.core.db import get_session
 from plugin.core.migrate import upgrade
 from plugin.demo.client import Api, find_id
 from plugin.demo.errors import DemoError
+from plugin.demo.figures import hire_and_plan, show_agreement, show_job
 from plugin.demo.loops import find_loop
 from plugin.demo.pages import check_pages, demo_pages, print_pages
+from plugin.demo.pipeline import run_pipeline
 from plugin.demo.report import Progress, label, verdict_report
 from plugin.demo.sandbox import Sandbox, ServerThread
 from plugin.demo.sandbox import seed as sample
@@ -74,6 +78,7 @@ class Demo:
         note = self._write_back(sandbox, app)
         self._show_verdict(api, tokens, application_id)
         self._show_note(sandbox, note)
+        self._pipeline(api, tokens, sandbox, app, loop, application_id)
         pages = demo_pages(
             hireloop.url,
             assignments,
@@ -228,6 +233,32 @@ class Demo:
         for text in str(note.get("body", "")).splitlines()[:20]:
             click.echo(f"       | {text}")
         click.echo("")
+
+    def _pipeline(
+        self,
+        api: Api,
+        tokens: Tokens,
+        sandbox: Sandbox,
+        app: Flask,
+        loop: Mapping[str, Any],
+        application_id: int,
+    ) -> None:
+        """Six more candidates, so the job page and the calibration report compare
+        something; then the first candidate hired and his development plan."""
+        job_id = str(loop["job_id"])
+
+        def run_worker() -> None:
+            _run_worker_once(app)
+
+        run_pipeline(api, tokens.admin, sandbox, loop, run_worker, self.progress)
+        self.progress.begin("notes")
+        self.progress.ok(
+            f"Sandbox ATS holds {len(sandbox.state.all_notes())} verdict notes, "
+            f"one per complete verdict, on {len(sandbox.state.notes)} candidates"
+        )
+        show_job(api, tokens.manager, job_id, self.progress)
+        show_agreement(api, tokens.admin, job_id, self.progress)
+        hire_and_plan(api, tokens.manager, sandbox, application_id, run_worker, self.progress)
 
     def _serve(self, app: Flask) -> None:
         """Serve until Ctrl-C, with a worker that keeps writing back while you change

@@ -7,7 +7,9 @@
 - ``comparison``: a job's candidates side by side;
 - ``api`` (``/api/applications/<id>/verdict``, calibration), ``pages`` and ``charts``: the
   hiring manager's review and job pages;
-- ``writeback``: the verdict note written back to the ATS.
+- ``writeback``: the verdict note written back to the ATS;
+- ``development`` (``plan_api``, ``plan_pages``, ``plan_note``): the development plan after
+  the hire, built from the verdict, saved by the hiring manager, optionally noted in the ATS.
 """
 
 from __future__ import annotations
@@ -17,12 +19,15 @@ from flask import Flask
 from plugin.core import signals
 from plugin.core.api import api_of
 from plugin.jobs.registry import job_registry
-from plugin.verdicts import api, pages, service, writeback
+from plugin.verdicts import api, pages, plan_api, plan_note, plan_pages, service, writeback
 
 
 def init_app(app: Flask) -> None:
     api_of(app).register_blueprint(api.blp)
     app.register_blueprint(pages.bp)
+    api_of(app).register_blueprint(plan_api.blp)
+    app.register_blueprint(plan_pages.bp)
     job_registry(app).add_handler(writeback.KIND, writeback.write_verdict_note)
+    job_registry(app).add_handler(plan_note.KIND, plan_note.write_plan_note)
     signals.scorecards_changed.connect(service.announce_if_complete)
     signals.verdict_completed.connect(writeback.verdict_completed)

@@ -1,4 +1,5 @@
-"""What the verdicts capability stores: hiring managers' overrides and announced verdicts."""
+"""What the verdicts capability stores: hiring managers' overrides, announced verdicts and
+saved development plans."""
 
 from __future__ import annotations
 
@@ -41,3 +42,19 @@ class VerdictRecord(Base):
     recommendation: Mapped[str] = mapped_column(String(32))
     summary: Mapped[dict[str, Any]]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DevelopmentPlan(Base):
+    """The development plan of a hired application as its hiring manager saved it; until
+    one is saved the plan is built from the verdict on every read."""
+
+    __tablename__ = "development_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), unique=True
+    )
+    plan: Mapped[dict[str, Any]]  # {"goals": [the contract's goals]}
+    actor: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

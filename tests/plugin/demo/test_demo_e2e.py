@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from plugin.demo.candidates import PIPELINE
 from plugin.demo.loops import find_loop
 from plugin.demo.report import render_table, verdict_report
 from plugin.demo.sandbox.seed import DEMO_LOOP
@@ -56,9 +57,37 @@ def test_demo_once_prints_the_verdict_and_the_note_lands_in_the_sandbox(tmp_path
         r"Sandbox ATS holds (\d+) verdict note\(s\) .*; note (\d+) by Priya Raman", out
     )
     assert note, out
-    assert int(note.group(1)) == 1  # one complete verdict, one note
+    assert int(note.group(1)) == 1  # Jordan's one complete verdict, one note
     body = "\n".join(line for line in out.splitlines() if line.startswith("       | "))
     assert "/review/applications/" in body
+    # The pipeline: six more candidates, each with a complete verdict and its one note.
+    assert len(PIPELINE) >= 6
+    assert f"{len(PIPELINE)} more candidates moved through the loop" in out
+    pipeline = out.split("Candidate ", 1)[1].split("Sandbox ATS holds", 1)[0]
+    for candidate in PIPELINE:
+        row = next(line for line in pipeline.splitlines() if candidate.name in line)
+        assert re.search(r"(strong_yes|yes|no_decision|no|definitely_not)", row), row
+    everyone = len(PIPELINE) + 1
+    assert (
+        f"Sandbox ATS holds {everyone} verdict notes, one per complete verdict, "
+        f"on {everyone} candidates" in out
+    )
+    # The job page and the calibration report compare them: every recommendation, splits,
+    # agreement on the competencies two interviewers rate.
+    assert f"Job page: {everyone} candidates side by side" in out
+    spread = re.search(r"recommendations: (.*); splits to discuss: (\d+)", out)
+    assert spread, out
+    counts = dict(re.findall(r"(strong yes|yes|no decision|no|definitely not) (\d+)", spread[1]))
+    assert set(counts) == {"strong yes", "yes", "no decision", "no", "definitely not"}
+    assert all(int(n) >= 1 for n in counts.values()) and int(spread[2]) >= 2
+    alphas = re.findall(
+        r"^\s+(Functional Specification|Fluency with Data)\s+(-?\d\.\d\d)", out, re.M
+    )
+    assert {name for name, _ in alphas} == {"Functional Specification", "Fluency with Data"}
+    # Jordan Avery hired: his development plan, one goal per competency left open.
+    plan = re.search(r"Jordan Avery hired; his development plan has (\d+) goals", out)
+    assert plan and int(plan[1]) >= 1
+    assert re.search(r"by day \d\d: .*managing-up \(not_assessed\)", out)
     # The three pages a new user opens: the interviewer's, the review, the loop editor.
     assert re.search(r"\u2713 Pages answer 200: interviewer page, hiring manager's review", out)
     assert "Demo complete." in out
