@@ -213,13 +213,12 @@ def _agenda(plan: Plan, competencies: Sequence[GuideCompetency]) -> tuple[Agenda
     for competency in competencies:
         if competency.questions:
             asked = len(competency.questions)
-            items.append(
-                AgendaItem(
-                    competency.minutes,
-                    f"{competency.name}: {asked} question{'s' if asked != 1 else ''}, "
-                    "each followed down to one example.",
-                )
+            what = (
+                "one question, followed down to one example"
+                if asked == 1
+                else f"{asked} questions, each followed down to one example"
             )
+            items.append(AgendaItem(competency.minutes, f"{competency.name}: {what}."))
     if plan.spare:
         items.append(
             AgendaItem(plan.spare, "Spare: go deeper wherever the evidence is still thin.")

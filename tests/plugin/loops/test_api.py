@@ -190,6 +190,13 @@ def test_guides_in_three_formats(client: FlaskClient, auth: Auth, document: dict
     guide = as_json.get_json()
     assert guide["opening"]["text"] == "Tell me about a product that you love."
     assert len(guide["opening"]["follow_ups"]) == 4
+    assert set(guide["opening"]["rubric"]) == {"needs_focus", "on_track", "outperforming"}
+    question = guide["competencies"][0]["questions"][0]
+    assert question["levels"]["min"] and question["levels"]["max"] and question["minutes"] > 0
+    assert set(question["rubric"]) == {"needs_focus", "on_track", "outperforming"}
+    assert guide["competencies"][0]["flags"]["red"]
+    assert set(guide["before_you_start"]) == {"biases", "do_not_ask", "accommodations"}
+    assert sum(item["minutes"] for item in guide["agenda"]) == guide["planned_minutes"] == 45
     markdown = client.get(f"/api/loops/{loop_id}/guides/Product sense?format=md", headers=headers)
     assert markdown.mimetype == "text/markdown"
     assert "Tell me about a product that you love." in markdown.get_data(as_text=True)
