@@ -171,12 +171,16 @@ def _room_rubrics(guide: Guide | None) -> dict[str, tuple[str, Mapping[str, str]
 
 
 def _fallback_questions(ctx: InterviewContext) -> list[dict[str, Any]]:
-    """Questions straight from the framework, those of the interview's format first."""
-    if ctx.framework is None:
+    """Questions straight from the framework, those of the interview's format first (and only
+    those written for the level, when it is known)."""
+    framework = ctx.framework
+    if framework is None:
         return []
     sections = []
     for card in ctx.competencies:
-        questions = ctx.framework.competency(card.id).questions
+        questions = framework.competency(card.id).questions
+        if ctx.level and framework.has_level(ctx.level):
+            questions = tuple(q for q in questions if framework.fits_level(q, ctx.level))
         fitting = [q for q in questions if ctx.interview_format in q.formats]
         sections.append({"card": card, "questions": fitting or list(questions)})
     return sections

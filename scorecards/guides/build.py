@@ -96,7 +96,7 @@ def build_guide(framework: Framework, loop: LoopSpec, interview_key: str) -> Gui
         interview.format,
         interview.competencies,
         interview.minutes,
-        seed=f"{loop.name}|{interview.key}",
+        seed=f"{loop.ats}|{loop.job_id}|{interview.key}",  # stable when names change
     )
     context = _Context(framework, loop, band.id, fmt is not None and fmt.in_the_room)
     competencies = tuple(_guide_competency(context, c, chosen) for c, chosen in plan.questions)
@@ -162,7 +162,10 @@ def _guide_competency(
         evidence_prompts=competency.evidence_prompts,
         questions=tuple(_guide_question(framework, q, context.band) for q in chosen),
         flags=GuideFlags(flags.green, flags.red) if flags else GuideFlags(),
-        rate_against="rubric" if context.in_the_room and chosen else "anchors",
+        # Only where the questions have rubrics: a framework without them keeps its anchors.
+        rate_against="rubric"
+        if context.in_the_room and any(q.rubric.get(context.band) for q in chosen)
+        else "anchors",
         minutes=sum(q.minutes for q in chosen),
     )
 
