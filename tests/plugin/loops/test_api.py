@@ -318,3 +318,23 @@ def test_seed_skips_stages_without_interviews(pm: Framework) -> None:
         [AtsStage("1", "Application Review"), AtsStage("2", "Offer")], pm, "pm", job_id="5"
     )
     assert document["stages"] == []
+
+
+def test_interview_minutes_over_the_api(
+    client: FlaskClient, auth: Auth, document: dict[str, Any]
+) -> None:
+    document["stages"][0]["interviews"][0]["minutes"] = 30
+    refused = client.post("/api/loops", json=document, headers=auth("recruiter"))
+    assert refused.status_code == 422
+    assert "stages[0].interviews[0].minutes" in refused.get_json()["error"]["fields"]
+    checked = client.post("/api/loops/validate", json=document, headers=auth("recruiter"))
+    (error,) = checked.get_json()["errors"]
+    assert error["code"] == "over_time" and error["interview"] == "Product sense"
+    document["stages"][0]["interviews"][0]["minutes"] = 60
+    created = _create(client, auth, document)
+    assert created["stages"][0]["interviews"][0]["minutes"] == 60
+    assert "minutes" not in created["stages"][0]["interviews"][1]
+    guide = client.get(
+        f"/api/loops/{created['id']}/guides/113101", headers=auth("recruiter")
+    ).get_json()
+    assert guide["planned_minutes"] == 60 == sum(item["minutes"] for item in guide["agenda"])
