@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from scorecards.bank import read_bands, read_flags, read_kind, read_questions
 from scorecards.checker import (
     Checker,
     FrameworkError,
@@ -29,7 +30,6 @@ from scorecards.framework import (
     Framework,
     InterviewFormat,
     Level,
-    Question,
     ScalePoint,
 )
 
@@ -44,9 +44,15 @@ def _build(doc: dict[str, Any], check: Checker) -> Framework:
     version = check.text(doc, "version", ())
     scale = _scale(check, doc)
     levels = _levels(check, doc)
+    bands = read_bands(check, doc, levels)
     areas = _areas(check, doc)
     competencies = _competencies(
-        check, doc, [p.id for p in scale], [lv.id for lv in levels], {a.id for a in areas}
+        check,
+        doc,
+        [p.id for p in scale],
+        [lv.id for lv in levels],
+        {a.id for a in areas},
+        [b.id for b in bands],
     )
     competency_ids = {c.id for c in competencies}
     archetypes = _archetypes(check, doc, competency_ids)
@@ -62,6 +68,7 @@ def _build(doc: dict[str, Any], check: Checker) -> Framework:
         description=check.text(doc, "description", (), required=False),
         archetypes=archetypes,
         formats=formats,
+        bands=bands,
         source=check.source,
     )
 
@@ -114,11 +121,12 @@ def _competencies(
     points: list[str],
     level_ids: list[str],
     area_ids: set[str],
+    band_ids: list[str],
 ) -> tuple[Competency, ...]:
     competencies = []
     question_ids: list[tuple[str, PathKey]] = []
     for c, path in entries(check, doc, "competencies"):
-        competency = _competency(check, c, path, points, level_ids, area_ids)
+        competency = _competency(check, c, path, (points, level_ids, band_ids), area_ids)
         competencies.append(competency)
         question_ids += [
             (q.id, (*path, "questions", i, "id")) for i, q in enumerate(competency.questions)
@@ -158,6 +166,7 @@ def _formats(
             check.text(f, "name", path),
             _known(check, f, "competencies", path, competency_ids, "competency"),
             tuple(k.lower() for k in check.texts(f, "keywords", path)),
+            read_kind(check, f, path),
         )
         for f, path in entries(check, doc, "formats")
     )
@@ -177,10 +186,11 @@ def _competency(
     check: Checker,
     c: dict[str, Any],
     path: PathKey,
-    points: list[str],
-    level_ids: list[str],
+    ids: tuple[list[str], list[str], list[str]],
     area_ids: set[str],
 ) -> Competency:
+    """``ids``: the scale's points, the level ids and the band ids, in the file's order."""
+    points, level_ids, band_ids = ids
     area = check.text(c, "area", path)
     if area and area not in area_ids:
         check.fail((*path, "area"), f"unknown area '{area}' (known: {', '.join(sorted(area_ids))})")
@@ -189,18 +199,9 @@ def _competency(
         check.fail((*path, "min_level"), f"unknown level '{min_level}'")
 
     expectations, anchors = _expectations_and_anchors(check, c, path, points, level_ids)
-    questions = tuple(
-        Question(
-            check.ident(q, "id", qpath),
-            check.text(q, "text", qpath),
-            check.texts(q, "follow_ups", qpath),
-            check.texts(q, "formats", qpath),
-        )
-        for q, qpath in (
-            (check.mapping(item, (*path, "questions", i)), (*path, "questions", i))
-            for i, item in enumerate(check.sequence(c.get("questions", []), (*path, "questions")))
-        )
-    )
+    evidence_prompts = check.texts(c, "evidence_prompts", path)
+    flags = read_flags(check, c, path, band_ids)
+    questions = read_questions(check, c, path, points, level_ids, band_ids)
     return Competency(
         id=check.ident(c, "id", path),
         name=check.text(c, "name", path),
@@ -210,8 +211,9 @@ def _competency(
         min_level=min_level,
         expectations={k: v for k, v in expectations.items() if isinstance(v, str)},
         anchors=anchors,
-        evidence_prompts=check.texts(c, "evidence_prompts", path),
+        evidence_prompts=evidence_prompts,
         questions=questions,
+        flags=flags,
     )
 
 

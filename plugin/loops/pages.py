@@ -31,6 +31,7 @@ from plugin.core.db import get_session
 from plugin.frameworks.registry import registry
 from plugin.loops import service
 from plugin.loops.models import Loop
+from scorecards.agenda import DEFAULT_INTERVIEW_MINUTES
 from scorecards.framework import Framework
 from scorecards.guides import GuideError, guide_to_html
 from scorecards.loops import ATS_NAMES, Finding, LintReport
@@ -87,6 +88,11 @@ def form_to_document(form: MultiDict[str, str]) -> dict[str, Any]:
             value = _number(interviewers)
             if value != 1:
                 interview["interviewers"] = value
+            minutes = _number(
+                form.get(ip + "minutes", "").strip() or str(DEFAULT_INTERVIEW_MINUTES)
+            )
+            if minutes != DEFAULT_INTERVIEW_MINUTES:
+                interview["minutes"] = minutes  # the parser reports a bad value
             interviews.append(interview)
         stages.append(
             {

@@ -56,7 +56,7 @@ from plugin.scorecards.service import (
     scorecard_for,
     snapshot,
 )
-from scorecards.guides import GuideError, build_guide, guide_to_html
+from scorecards.guides import Guide, GuideError, build_guide, guide_to_html
 
 bp = Blueprint("interviewer", __name__)
 
@@ -142,25 +142,45 @@ def _demote_headings(html: str) -> str:
     return HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 6)}", html)
 
 
-def _guide_html(ctx: InterviewContext) -> Markup | None:
-    """The loops engine's question guide for this interview (its printable scorecard part is
-    hidden here: the form below is the scorecard)."""
+def _guide(ctx: InterviewContext) -> Guide | None:
     if ctx.framework is None or ctx.loop_spec is None:
         return None
     try:
-        guide = build_guide(ctx.framework, ctx.loop_spec, ctx.assignment.interview_key)
+        return build_guide(ctx.framework, ctx.loop_spec, ctx.assignment.interview_key)
     except (GuideError, LookupError, StopIteration):
+        return None
+
+
+def _guide_html(guide: Guide | None) -> Markup | None:
+    """The loops engine's question guide for this interview (its printable scorecard part is
+    hidden here: the form below is the scorecard)."""
+    if guide is None:
         return None
     return Markup(_demote_headings(guide_to_html(guide, standalone=False)))
 
 
+def _room_rubrics(guide: Guide | None) -> dict[str, tuple[str, Mapping[str, str]]]:
+    """Cases and exercises are rated on what happened in the room: per competency the lead
+    question and its rubric, shown in the form instead of the past-experience anchors."""
+    out: dict[str, tuple[str, Mapping[str, str]]] = {}
+    for item in guide.competencies if guide else ():
+        lead = item.questions[0] if item.questions else None
+        if item.rate_against == "rubric" and lead is not None and lead.rubric:
+            out[item.id] = (lead.text, lead.rubric)
+    return out
+
+
 def _fallback_questions(ctx: InterviewContext) -> list[dict[str, Any]]:
-    """Questions straight from the framework, those of the interview's format first."""
-    if ctx.framework is None:
+    """Questions straight from the framework, those of the interview's format first (and only
+    those written for the level, when it is known)."""
+    framework = ctx.framework
+    if framework is None:
         return []
     sections = []
     for card in ctx.competencies:
-        questions = ctx.framework.competency(card.id).questions
+        questions = framework.competency(card.id).questions
+        if ctx.level and framework.has_level(ctx.level):
+            questions = tuple(q for q in questions if framework.fits_level(q, ctx.level))
         fitting = [q for q in questions if ctx.interview_format in q.formats]
         sections.append({"card": card, "questions": fitting or list(questions)})
     return sections
@@ -220,7 +240,8 @@ def _render(
     revisions: list[ScorecardRevision] = revisions_of(session, own)
     peers = peer_scorecards(session, ctx, own)
     names = {c.id: c.name for c in ctx.framework.competencies} if ctx.framework else {}
-    guide = _guide_html(ctx)
+    built = _guide(ctx)
+    guide = _guide_html(built)
     body = render_template(
         "interviewer/page.html",
         ctx=ctx,
@@ -236,6 +257,7 @@ def _render(
         peers=peers,
         guide_html=guide,
         fallback_guide=None if guide is not None else _fallback_questions(ctx),
+        room_rubrics=_room_rubrics(built),
         competency_names=names,
         point_names=ctx.point_names,
         point_descriptions=ctx.point_descriptions,

@@ -3,24 +3,44 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from scorecards.framework import Competency, Framework, Level, Question
+from scorecards.agenda import (
+    CLOSE_MINUTES,
+    DEFAULT_INTERVIEW_MINUTES,
+    INTRODUCTION_MINUTES,
+    MAX_QUESTIONS,
+    OPENING_FORMAT,
+    OPENING_QUESTION_ID,
+    Plan,
+    plan_interview,
+)
+from scorecards.framework import Framework, Level, Question
+from scorecards.guides.fairness import before_you_start
 from scorecards.guides.model import (
     AgendaItem,
     Guide,
     GuideAnchor,
     GuideCompetency,
     GuideError,
+    GuideFlags,
     GuideQuestion,
     OpeningPrompt,
+    QuestionLevels,
     ScalePointInfo,
 )
 from scorecards.loops import LoopSpec
 
-DEFAULT_MINUTES = 45
-MAX_QUESTIONS = 3
-OPENING_QUESTION_ID = "product-you-love"
-OPENING_FORMAT = "product-sense"
+DEFAULT_MINUTES = DEFAULT_INTERVIEW_MINUTES
+__all__ = [
+    "DEFAULT_MINUTES",
+    "MAX_QUESTIONS",
+    "NO_EVIDENCE_NOTE",
+    "OPENING_FORMAT",
+    "OPENING_LISTEN_FOR",
+    "OPENING_QUESTION_ID",
+    "build_guide",
+]
 
 # What each follow-up of the product-you-love prompt is for, in the order the framework has them.
 OPENING_LISTEN_FOR: tuple[str, ...] = (
@@ -35,7 +55,7 @@ OPENING_LISTEN_FOR: tuple[str, ...] = (
 )
 
 OPENING_WHY = (
-    "Open with this and give it about fifteen minutes. Everyone has a product they "
+    "Open with this and give it about {minutes} minutes. Everyone has a product they "
     "love, so nobody is caught out, and the four follow-ups walk from taste to users to "
     "a concrete improvement to a measurable result. That path shows more product sense "
     "than any hypothetical design question."
@@ -67,14 +87,19 @@ def build_guide(framework: Framework, loop: LoopSpec, interview_key: str) -> Gui
         raise GuideError(f"loop '{loop.name}' has no interview '{interview_key}'")
     stage, interview = found
     level = next(lv for lv in framework.levels if lv.id == loop.level)
-    fmt = next((f for f in framework.formats if f.id == interview.format), None)
-    opening = _opening(framework, interview.format)
-    # The opening prompt is asked once, up front, not again under its competency.
-    skip = {OPENING_QUESTION_ID} if opening else set()
-    competencies = tuple(
-        _guide_competency(framework, loop, competency_id, interview.format, level, skip)
-        for competency_id in interview.competencies
+    band = framework.band_of(level.id)
+    fmt = framework.interview_format(interview.format)
+    kind = fmt.kind if fmt else "past-experience"
+    plan = plan_interview(
+        framework,
+        level.id,
+        interview.format,
+        interview.competencies,
+        interview.minutes,
+        seed=f"{loop.ats}|{loop.job_id}|{interview.key}",  # stable when names change
     )
+    context = _Context(framework, loop, band.id, fmt is not None and fmt.in_the_room)
+    competencies = tuple(_guide_competency(context, c, chosen) for c, chosen in plan.questions)
     others = tuple(i.name for s, i in loop.interviews if not (s is stage and i is interview))
     return Guide(
         loop_name=loop.name,
@@ -90,28 +115,38 @@ def build_guide(framework: Framework, loop: LoopSpec, interview_key: str) -> Gui
         must_have=loop.must_have,
         other_interviews=others,
         introduction=_introduction(loop, level, competencies, others),
-        opening=opening,
-        agenda=_agenda(len(competencies), opening is not None),
-        before=_before(level, competencies),
+        opening=_opening(framework, plan.opening, band.id),
+        agenda=_agenda(plan, competencies),
+        before=_before(level, competencies, context.in_the_room),
         during=DURING_THE_INTERVIEW,
         after=_after(loop),
         scale=tuple(ScalePointInfo(p.id, p.name, p.description) for p in framework.scale),
         no_evidence=NO_EVIDENCE_NOTE,
         competencies=competencies,
+        before_you_start=before_you_start(kind),
+        band=band.id,
+        band_name=band.name,
+        format_kind=kind,
+        planned_minutes=interview.minutes,
     )
 
 
+@dataclass(frozen=True)
+class _Context:
+    framework: Framework
+    loop: LoopSpec
+    band: str
+    in_the_room: bool
+
+
 def _guide_competency(
-    framework: Framework,
-    loop: LoopSpec,
-    competency_id: str,
-    fmt: str | None,
-    level: Level,
-    skip: set[str],
+    context: _Context, competency_id: str, chosen: tuple[Question, ...]
 ) -> GuideCompetency:
+    framework, loop = context.framework, context.loop
     competency = framework.competency(competency_id)
     area = framework.area_of(competency_id)
     anchors = competency.anchors.get(loop.level, {})
+    flags = competency.flags.get(context.band)
     return GuideCompetency(
         id=competency.id,
         name=competency.name,
@@ -125,60 +160,73 @@ def _guide_competency(
             for point in framework.scale
         ),
         evidence_prompts=competency.evidence_prompts,
-        questions=_pick_questions(competency, fmt, level.manages_people, skip),
+        questions=tuple(_guide_question(framework, q, context.band) for q in chosen),
+        flags=GuideFlags(flags.green, flags.red) if flags else GuideFlags(),
+        # Only where the questions have rubrics: a framework without them keeps its anchors.
+        rate_against="rubric"
+        if context.in_the_room and any(q.rubric.get(context.band) for q in chosen)
+        else "anchors",
+        minutes=sum(q.minutes for q in chosen),
     )
 
 
-def _pick_questions(
-    competency: Competency, fmt: str | None, manages_people: bool, skip: set[str]
-) -> tuple[GuideQuestion, ...]:
-    """Questions written for this format first, then the rest; leadership-only questions are
-    left out below people-management levels when anything else is available."""
-    candidates = [q for q in competency.questions if q.id not in skip]
-    if not manages_people:
-        ic = [q for q in candidates if "leadership" not in q.formats or fmt == "leadership"]
-        candidates = ic or candidates
-
-    def order(q: Question) -> tuple[int, int]:
-        return (0 if fmt and fmt in q.formats else 1, competency.questions.index(q))
-
-    chosen = sorted(candidates, key=order)[:MAX_QUESTIONS]
-    return tuple(GuideQuestion(q.id, q.text, q.follow_ups) for q in chosen)
+def _guide_question(framework: Framework, question: Question, band: str) -> GuideQuestion:
+    levels = framework.question_levels(question)
+    rubric = question.rubric.get(band)
+    return GuideQuestion(
+        question.id,
+        question.text,
+        question.follow_ups,
+        QuestionLevels(levels[0], levels[-1]) if levels else None,
+        question.minutes,
+        dict(rubric) if rubric else None,
+    )
 
 
-def _opening(framework: Framework, fmt: str | None) -> OpeningPrompt | None:
-    if fmt != OPENING_FORMAT:
-        return None
-    questions = [q for c in framework.competencies for q in c.questions]
-    question = next((q for q in questions if q.id == OPENING_QUESTION_ID), None)
-    if question is None:
-        question = next((q for q in questions if OPENING_FORMAT in q.formats), None)
+def _opening(framework: Framework, question: Question | None, band: str) -> OpeningPrompt | None:
     if question is None:
         return None
     listen = OPENING_LISTEN_FOR if question.id == OPENING_QUESTION_ID else ()
+    rubric = question.rubric.get(band)
     return OpeningPrompt(
         text=question.text,
         follow_ups=question.follow_ups,
         listen_for=tuple(listen[: len(question.follow_ups)]),
-        why=OPENING_WHY,
+        why=OPENING_WHY.format(minutes=question.minutes),
+        minutes=question.minutes,
+        rubric=dict(rubric) if rubric else None,
     )
 
 
-def _agenda(count: int, opening: bool, minutes: int = DEFAULT_MINUTES) -> tuple[AgendaItem, ...]:
-    items = [AgendaItem(5, "Introductions: who you are, what this interview covers, how long.")]
-    remaining = minutes - 5 - 5
-    if opening:
-        items.append(AgendaItem(15, "Opening: a product they love, and all four follow-ups."))
-        remaining -= 15
-    if count:
-        each = max(5, remaining // count)
+def _agenda(plan: Plan, competencies: Sequence[GuideCompetency]) -> tuple[AgendaItem, ...]:
+    """Introductions, the opening, each competency with its questions' minutes, any spare
+    time, the candidate's questions."""
+    items = [
+        AgendaItem(
+            INTRODUCTION_MINUTES,
+            "Introductions: who you are, what this interview covers, how long.",
+        )
+    ]
+    if plan.opening is not None:
         items.append(
             AgendaItem(
-                max(remaining, each * count),
-                f"About {each} minutes on each focus competency: one example, followed down.",
+                plan.opening.minutes, "Opening: a product they love, and all four follow-ups."
             )
         )
-    items.append(AgendaItem(5, "The candidate's questions. Answer them properly."))
+    for competency in competencies:
+        if competency.questions:
+            asked = len(competency.questions)
+            what = (
+                "one question, followed down to one example"
+                if asked == 1
+                else f"{asked} questions, each followed down to one example"
+            )
+            items.append(AgendaItem(competency.minutes, f"{competency.name}: {what}."))
+    if plan.spare:
+        items.append(
+            AgendaItem(plan.spare, "Spare: go deeper wherever the evidence is still thin.")
+        )
+    items.append(AgendaItem(CLOSE_MINUTES, "The candidate's questions. Answer them properly."))
     return tuple(items)
 
 
@@ -202,15 +250,23 @@ def _introduction(
     )
 
 
-def _before(level: Level, competencies: Sequence[GuideCompetency]) -> tuple[str, ...]:
+def _before(
+    level: Level, competencies: Sequence[GuideCompetency], in_the_room: bool
+) -> tuple[str, ...]:
     before = [
         f"Read what {level.name} means here: {level.scope}".strip()
         if level.scope
         else f"Remind yourself what the {level.name} level means at this company.",
-        "Read the On Track anchor of each focus competency below. That is the bar: rate "
-        "against it, not against yourself or the last candidate.",
-        "Choose the questions you will use. You will not get through all of them, and you "
-        "do not need to: one example explored to the bottom tells you more than three "
+        (
+            "Read the On Track column of each question's rubric below: in a case or exercise "
+            "you rate what the candidate does in the room, not the stories they tell. That is "
+            "the bar: rate against it, not against yourself or the last candidate."
+            if in_the_room
+            else "Read the On Track anchor of each focus competency below. That is the bar: "
+            "rate against it, not against yourself or the last candidate."
+        ),
+        "Read the questions chosen for this interview and their minutes. If time runs short, "
+        "drop the later ones: one example explored to the bottom tells you more than three "
         "skimmed.",
         "Skim the résumé for one or two projects to ask about, then rate what you hear in the "
         "interview, not what the résumé claims.",

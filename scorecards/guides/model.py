@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class QuestionLevels:
+    min: str
+    max: str
 
 
 @dataclass(frozen=True)
@@ -10,6 +17,23 @@ class GuideQuestion:
     id: str
     text: str
     follow_ups: tuple[str, ...]
+    levels: QuestionLevels | None = None
+    minutes: int = 0
+    # rating point -> what a rater sees in the room, for the guide's level band; None if unwritten
+    rubric: Mapping[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class GuideFlags:
+    green: tuple[str, ...] = ()
+    red: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BeforeYouStart:
+    biases: tuple[str, ...]
+    do_not_ask: tuple[str, ...]
+    accommodations: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -31,6 +55,10 @@ class GuideCompetency:
     anchors: tuple[GuideAnchor, ...]
     evidence_prompts: tuple[str, ...]
     questions: tuple[GuideQuestion, ...]
+    flags: GuideFlags = field(default_factory=GuideFlags)
+    # "rubric" in cases and exercises (rate what happens in the room), else "anchors"
+    rate_against: str = "anchors"
+    minutes: int = 0
 
 
 @dataclass(frozen=True)
@@ -39,6 +67,8 @@ class OpeningPrompt:
     follow_ups: tuple[str, ...]
     listen_for: tuple[str, ...]
     why: str
+    minutes: int = 0
+    rubric: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +107,11 @@ class Guide:
     scale: tuple[ScalePointInfo, ...]
     no_evidence: str
     competencies: tuple[GuideCompetency, ...]
+    before_you_start: BeforeYouStart
+    band: str = ""
+    band_name: str = ""
+    format_kind: str = "past-experience"
+    planned_minutes: int = 45  # the interview's length in the loop
 
     @property
     def minutes(self) -> int:

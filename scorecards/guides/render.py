@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -10,7 +11,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from scorecards.framework import NO_EVIDENCE
-from scorecards.guides.model import Guide
+from scorecards.guides.model import Guide, GuideCompetency
 
 
 def guide_to_dict(guide: Guide) -> dict[str, Any]:
@@ -36,9 +37,32 @@ def _markdown_preparation(guide: Guide) -> list[str]:
     )
     out += ["", guide.introduction, "", f"## Plan for {guide.minutes} minutes", ""]
     out += [f"- {item.minutes} min: {item.what}" for item in guide.agenda]
+    out += _markdown_before_you_start(guide)
     out += ["", "## Before the interview", ""] + [f"- {line}" for line in guide.before]
     out += ["", "## During the interview", ""] + [f"- {line}" for line in guide.during]
     return out
+
+
+def _markdown_before_you_start(guide: Guide) -> list[str]:
+    block = guide.before_you_start
+    out = ["", "## Before you start", "", "Biases that matter here:", ""]
+    out += [f"- {line}" for line in block.biases]
+    out += ["", "What not to ask:", ""] + [f"- {line}" for line in block.do_not_ask]
+    out += ["", "Accommodations:", ""] + [f"- {line}" for line in block.accommodations]
+    return out
+
+
+def _markdown_rubric(guide: Guide, rubric: Mapping[str, str] | None, indent: str) -> list[str]:
+    if not rubric:
+        return []
+    return [f"{indent}- What you see in the room:"] + [
+        f"{indent}  - *{point.name}:* {rubric.get(point.id, '')}" for point in guide.scale
+    ]
+
+
+def _markdown_flags(competency: GuideCompetency) -> list[str]:
+    out = [f"- Green flag: {flag}" for flag in competency.flags.green]
+    return out + [f"- Red flag: {flag}" for flag in competency.flags.red]
 
 
 def _markdown_questions(guide: Guide) -> list[str]:
@@ -52,12 +76,16 @@ def _markdown_questions(guide: Guide) -> list[str]:
                 else ""
             )
             out.append(f"{index}. **{follow_up}**" + (f" Listen for: {listen}" if listen else ""))
-        out.append("")
+        out += [*_markdown_rubric(guide, guide.opening.rubric, ""), ""]
     for competency in guide.competencies:
         out += [f"## {competency.name}" + (" (must-have)" if competency.must_have else ""), ""]
         for question in competency.questions:
-            out.append(f"- **{question.text}**")
+            levels = f", {question.levels.min} to {question.levels.max}" if question.levels else ""
+            out.append(f"- **{question.text}** ({question.minutes} min{levels})")
             out += [f"  - {follow_up}" for follow_up in question.follow_ups]
+            out += _markdown_rubric(guide, question.rubric, "  ")
+        flags = _markdown_flags(competency)
+        out += ["", *flags] if flags else []
         out.append("")
     return out
 
@@ -72,8 +100,16 @@ def _markdown_scorecard(guide: Guide) -> list[str]:
             f"**Expected at {guide.level_name}:** {competency.expectation}",
             "",
         ]
-        for anchor in competency.anchors:
-            out.append(f"- **{anchor.name}:** {anchor.text}")
+        if competency.rate_against == "rubric":
+            out.append(f"Rate what you saw in the room ({guide.band_name}):")
+            for question in competency.questions:
+                out += ["", f"*{question.text}*", ""]
+                out += [
+                    f"- **{p.name}:** {(question.rubric or {}).get(p.id, '')}" for p in guide.scale
+                ]
+        else:
+            for anchor in competency.anchors:
+                out.append(f"- **{anchor.name}:** {anchor.text}")
         out += ["", "Evidence to listen for:", ""]
         out += [f"- {prompt}" for prompt in competency.evidence_prompts]
         out += [
@@ -90,6 +126,15 @@ _ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
 
 _FRAGMENT = _ENV.from_string(
     """\
+{% macro rubric_table(rubric, caption="") %}
+{% if rubric %}
+<table class="guide-rubric">
+  <caption>{{ caption or "What you see in the room" }}</caption>
+  <thead><tr>{% for p in g.scale %}<th scope="col">{{ p.name }}</th>{% endfor %}</tr></thead>
+  <tbody><tr>{% for p in g.scale %}<td>{{ rubric.get(p.id, "") }}</td>{% endfor %}</tr></tbody>
+</table>
+{% endif %}
+{% endmacro %}
 <article class="guide" data-interview="{{ g.interview_key }}">
   <header class="guide-head">
     <h1>{{ g.interview }}: interview guide</h1>
@@ -109,6 +154,15 @@ _FRAGMENT = _ENV.from_string(
       <li><span class="guide-min">{{ item.minutes }} min</span> {{ item.what }}</li>
       {% endfor %}
     </ol>
+    <div class="guide-before-you-start">
+      <h2>Before you start</h2>
+      <h3>Biases that matter in this {{ kind_label }}</h3>
+      <ul>{% for line in g.before_you_start.biases %}<li>{{ line }}</li>{% endfor %}</ul>
+      <h3>What not to ask</h3>
+      <ul>{% for line in g.before_you_start.do_not_ask %}<li>{{ line }}</li>{% endfor %}</ul>
+      <h3>Accommodations</h3>
+      <ul>{% for line in g.before_you_start.accommodations %}<li>{{ line }}</li>{% endfor %}</ul>
+    </div>
     <h2>Before the interview</h2>
     <ul>{% for line in g.before %}<li>{{ line }}</li>{% endfor %}</ul>
     <h2>During the interview</h2>
@@ -119,7 +173,8 @@ _FRAGMENT = _ENV.from_string(
     <h2>Question guide</h2>
     {% if g.opening %}
     <div class="guide-opening">
-      <h3>Opening: “{{ g.opening.text }}”</h3>
+      <h3>Opening: “{{ g.opening.text }}”
+        <span class="guide-q-meta">{{ g.opening.minutes }} min</span></h3>
       <p>{{ g.opening.why }}</p>
       <ol>
         {% for follow_up in g.opening.follow_ups %}
@@ -131,6 +186,7 @@ _FRAGMENT = _ENV.from_string(
         </li>
         {% endfor %}
       </ol>
+      {{ rubric_table(g.opening.rubric) }}
     </div>
     {% endif %}
     {% for c in g.competencies %}
@@ -139,12 +195,23 @@ _FRAGMENT = _ENV.from_string(
       <ul class="guide-qs">
         {% for q in c.questions %}
         <li><strong>{{ q.text }}</strong>
+          <span class="guide-q-meta">{{ q.minutes }} min{% if q.levels %} ·
+            {{ q.levels.min }} to {{ q.levels.max }}{% endif %}</span>
           {% if q.follow_ups %}
           <ul>{% for f in q.follow_ups %}<li>{{ f }}</li>{% endfor %}</ul>
           {% endif %}
+          {{ rubric_table(q.rubric) }}
         </li>
         {% endfor %}
       </ul>
+      {% if c.flags.green or c.flags.red %}
+      <div class="guide-flags">
+        <div class="guide-flags-green"><p><strong>Green flags</strong></p>
+          <ul>{% for f in c.flags.green %}<li>{{ f }}</li>{% endfor %}</ul></div>
+        <div class="guide-flags-red"><p><strong>Red flags</strong></p>
+          <ul>{% for f in c.flags.red %}<li>{{ f }}</li>{% endfor %}</ul></div>
+      </div>
+      {% endif %}
     </div>
     {% endfor %}
   </section>
@@ -163,12 +230,17 @@ _FRAGMENT = _ENV.from_string(
         {% if c.must_have %}<span class="guide-must">must-have</span>{% endif %}</h3>
       <p class="guide-expect"><strong>Expected at {{ g.level_name }}:</strong>
         {{ c.expectation }}</p>
+      {% if c.rate_against == "rubric" %}
+      <p><strong>Rate what you saw in the room</strong> ({{ g.band_name }}):</p>
+      {% for q in c.questions %}{{ rubric_table(q.rubric, q.text) }}{% endfor %}
+      {% else %}
       <table class="guide-anchors">
         <thead><tr>
           {% for a in c.anchors %}<th scope="col">{{ a.name }}</th>{% endfor %}
         </tr></thead>
         <tbody><tr>{% for a in c.anchors %}<td>{{ a.text }}</td>{% endfor %}</tr></tbody>
       </table>
+      {% endif %}
       <p><strong>Evidence to listen for</strong></p>
       <ul>{% for e in c.evidence_prompts %}<li>{{ e }}</li>{% endfor %}</ul>
       <p class="guide-rate">Rating:
@@ -206,6 +278,15 @@ h1 { font-size: 1.6rem; margin: 0 0 .3rem; } h2 { font-size: 1.2rem; margin-top:
 .guide-anchors th, .guide-anchors td { border: 1px solid #d5d9e0; padding: .4rem .5rem;
   vertical-align: top; text-align: left; width: 33%; font-size: .9rem; }
 .guide-anchors th { background: #f3f4f6; }
+.guide-rubric { width: 100%; border-collapse: collapse; margin: .4rem 0; }
+.guide-rubric caption { text-align: left; font-size: .85rem; color: #4a5160; }
+.guide-rubric th, .guide-rubric td { border: 1px solid #d5d9e0; padding: .3rem .5rem;
+  vertical-align: top; text-align: left; width: 33%; font-size: .85rem; }
+.guide-q-meta { color: #5a6170; font-size: .85rem; font-weight: normal; }
+.guide-flags { display: flex; gap: 1rem; flex-wrap: wrap; }
+.guide-flags > div { flex: 1 1 16rem; border-left: 4px solid #2f855a; padding-left: .6rem; }
+.guide-flags .guide-flags-red { border-left-color: #c53030; }
+.guide-before-you-start { background: #fbf8f0; padding: .2rem 1rem .6rem; }
 .guide-card { border: 1px solid #d5d9e0; border-radius: 6px; padding: .2rem 1rem 1rem;
   margin: 1rem 0; break-inside: avoid; }
 .guide-notes { border: 1px dashed #b8bdc7; min-height: 6rem; padding: .4rem; color: #5a6170; }
@@ -222,9 +303,14 @@ h1 { font-size: 1.6rem; margin: 0 0 .3rem; } h2 { font-size: 1.2rem; margin-top:
 )
 
 
+_KIND_LABEL = {"past-experience": "interview", "case": "case", "exercise": "exercise"}
+
+
 def guide_to_html(guide: Guide, standalone: bool = True) -> str:
     """A printable page, or (``standalone=False``) a fragment for another page to embed."""
-    fragment = _FRAGMENT.render(g=guide, minutes=guide.minutes)
+    fragment = _FRAGMENT.render(
+        g=guide, minutes=guide.minutes, kind_label=_KIND_LABEL.get(guide.format_kind, "interview")
+    )
     if not standalone:
         return fragment
     return _PAGE.render(g=guide, fragment=Markup(fragment))

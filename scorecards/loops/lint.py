@@ -2,8 +2,9 @@
 competency. ``lint_loop`` runs them in a fixed order, which is the order of the report.
 
 The rules (DESIGN.md, Domain): at most four focus competencies per interview and at least
-one; formats the framework knows; nothing rated above the loop's level; must-haves assessed
-at least twice; every competency in scope assessed; about four interviewers in the loop.
+one; formats the framework knows; nothing rated above the loop's level; the essential content
+fits the interview's minutes; must-haves assessed at least twice; every competency in scope
+assessed; about four interviewers in the loop.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from scorecards.agenda import essential_minutes
 from scorecards.framework import Framework, Level
 from scorecards.loops.errors import LoopError, did_you_mean
 from scorecards.loops.parsing import parse_loop
@@ -33,6 +35,7 @@ class _Context:
     level: Level
     in_scope: frozenset[str]
     known_formats: frozenset[str]
+    framework_ids: frozenset[str]
 
     @classmethod
     def of(cls, loop: LoopSpec, framework: Framework) -> _Context:
@@ -42,6 +45,7 @@ class _Context:
             level=next(lv for lv in framework.levels if lv.id == loop.level),
             in_scope=frozenset(c.id for c in framework.in_scope(loop.level)),
             known_formats=frozenset(fmt.id for fmt in framework.formats),
+            framework_ids=frozenset(c.id for c in framework.competencies),
         )
 
     def above_level_message(self, competency: str) -> str:
@@ -244,11 +248,35 @@ def _above_level(
             )
 
 
+def _over_time(context: _Context, stage: StageSpec, interview: InterviewSpec) -> Iterator[Finding]:
+    """Introductions, the opening, one question per focus competency and the candidate's
+    questions must fit the interview's length, or the guide cannot be followed."""
+    competencies = [c for c in interview.competencies if c in context.framework_ids]
+    needed = essential_minutes(
+        context.framework, context.loop.level, interview.format, competencies
+    )
+    if needed <= interview.minutes:
+        return
+    yield Finding(
+        "error",
+        "over_time",
+        f"'{interview.name}' in '{stage.name}' needs at least {needed} minutes "
+        "(introductions, the opening, one question for each of its "
+        f"{len(competencies)} focus competencies and the candidate's questions) but is "
+        f"{interview.minutes} minutes long. Give it {needed} minutes or move a competency "
+        "to another interview.",
+        stage=stage.name,
+        interview=interview.name,
+        field=f"{_where(context.loop, stage, interview)}.minutes",
+    )
+
+
 _INTERVIEW_RULES: tuple[InterviewRule, ...] = (
     _too_many_focus,
     _no_focus,
     _unknown_format,
     _above_level,
+    _over_time,
 )
 
 

@@ -10,6 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from scorecards.agenda import (
+    DEFAULT_INTERVIEW_MINUTES,
+    MAX_INTERVIEW_MINUTES,
+    MIN_INTERVIEW_MINUTES,
+)
 from scorecards.framework import Framework, normalise_key
 from scorecards.hiring_bar import HiringBar, HiringBarError
 from scorecards.loops.errors import LoopError, LoopIssue, did_you_mean
@@ -29,7 +34,14 @@ _TOP_KEYS = (
     "notify",
 )
 _STAGE_KEYS = ("name", "ats_stage_id", "interviews")
-_INTERVIEW_KEYS = ("name", "ats_interview_id", "format", "competencies", "interviewers")
+_INTERVIEW_KEYS = (
+    "name",
+    "ats_interview_id",
+    "format",
+    "competencies",
+    "interviewers",
+    "minutes",
+)
 _SETTINGS_KEYS = ("show_peers_after_submit", "reminder_hours", "escalate_after_hours")
 _NOTIFY_KEYS = ("hiring_managers", "recruiters")  # email addresses (docs/notifications.md)
 
@@ -177,7 +189,22 @@ def _interview(reader: FieldReader, data: Any, path: str, stage: str) -> Intervi
             data.get("competencies"), f"{path}.competencies", stage, name or None
         ),
         interviewers=interviewers,
+        minutes=_minutes(reader, data.get("minutes", DEFAULT_INTERVIEW_MINUTES), path, stage),
     )
+
+
+def _minutes(reader: FieldReader, value: Any, path: str, stage: str) -> int:
+    """An interview's length in whole minutes (optional; 45 when left out)."""
+    valid = isinstance(value, int) and not isinstance(value, bool)
+    if not valid or not MIN_INTERVIEW_MINUTES <= value <= MAX_INTERVIEW_MINUTES:
+        reader.error(
+            f"{path}.minutes",
+            f"must be a whole number of minutes from {MIN_INTERVIEW_MINUTES} to "
+            f"{MAX_INTERVIEW_MINUTES}",
+            stage=stage,
+        )
+        return DEFAULT_INTERVIEW_MINUTES
+    return int(value)
 
 
 def _interviewers(reader: FieldReader, value: Any, path: str, stage: str) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from scorecards.agenda import DEFAULT_INTERVIEW_MINUTES
 from scorecards.framework import normalise_key
 from scorecards.hiring_bar import HiringBar
 
@@ -23,6 +24,7 @@ class InterviewSpec:
     format: str | None = None
     competencies: tuple[str, ...] = ()
     interviewers: int = 1  # how many people run this interview (panels say so)
+    minutes: int = DEFAULT_INTERVIEW_MINUTES  # its length; the guide's agenda fills it
 
     @property
     def key(self) -> str:
@@ -38,6 +40,8 @@ class InterviewSpec:
         }
         if self.interviewers != 1:
             out["interviewers"] = self.interviewers
+        if self.minutes != DEFAULT_INTERVIEW_MINUTES:
+            out["minutes"] = self.minutes
         return out
 
 

@@ -124,3 +124,74 @@ def test_folder_of_frameworks(tmp_path: Path) -> None:
 
 def test_builtin_frameworks_load_cleanly() -> None:
     assert "pm" in {f.id for f in builtin_frameworks()}
+
+
+# -- the interview kit fields -----------------------------------------------------------------
+
+KIT = (
+    MINIMAL.replace(
+        'follow_ups: ["What did you ask for?"]',
+        """follow_ups: ["What did you ask for?"]
+        formats: [review-exercise]
+        levels: {min: e1, max: e1}
+        minutes: 20
+        rubric:
+          ic: {below: "Nitpicks.", meets: "Asks why.", above: "Teaches."}""",
+    ).replace(
+        "    questions:\n",
+        "    flags:\n      ic: {green: [Asks why], red: ['False positive: speed']}\n"
+        "    questions:\n",
+    )
+    + """formats:
+  - {id: review-exercise, name: Review exercise, kind: exercise, competencies: [code-quality]}
+"""
+)
+
+
+def test_kit_fields_load_with_default_bands() -> None:
+    framework = load_framework_text(KIT, "eng.yaml")
+    assert [(b.id, b.levels) for b in framework.bands] == [("ic", ("e1",)), ("manager", ("e2",))]
+    competency = framework.competency("code-quality")
+    question = competency.questions[0]
+    assert (question.min_level, question.max_level, question.minutes) == ("e1", "e1", 20)
+    assert question.rubric["ic"] == {
+        "below": "Nitpicks.",
+        "meets": "Asks why.",
+        "above": "Teaches.",
+    }
+    assert competency.flags["ic"].red == ("False positive: speed",)
+    assert framework.fits_level(question, "e1") and not framework.fits_level(question, "e2")
+    assert framework.formats[0].kind == "exercise" and framework.formats[0].in_the_room
+
+
+def test_a_question_without_kit_fields_is_asked_at_every_level() -> None:
+    framework = load_framework_text(MINIMAL, "eng.yaml")
+    question = framework.competency("code-quality").questions[0]
+    assert framework.question_levels(question) == ("e1", "e2")
+    assert question.minutes == 10 and question.rubric == {}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("levels: {min: e1, max: e1}", "levels: {min: e1, max: e7}", "unknown level 'e7'"),
+        ("levels: {min: e1, max: e1}", "levels: {min: e2, max: e1}", "min 'e2' is above max"),
+        ("minutes: 20", "minutes: 0", "'minutes' must be between 1 and 60"),
+        ("minutes: 20", "minutes: soon", "'minutes' must be a whole number"),
+        ("ic: {below:", "exec: {below:", "unknown band 'exec'"),
+        ('meets: "Asks why.", ', "", "competencies[0].questions[0].rubric.ic.meets: missing"),
+        ("kind: exercise", "kind: quiz", "unknown kind 'quiz'"),
+        ("ic: {green:", "staff: {green:", "competencies[0].flags.staff: unknown band 'staff'"),
+    ],
+)
+def test_kit_field_problems_are_located(old: str, new: str, expected: str) -> None:
+    assert old in KIT
+    messages = errors_of(KIT.replace(old, new, 1))
+    assert any(expected in m and m.startswith("eng.yaml:") for m in messages), messages
+
+
+def test_bands_must_cover_every_level_once() -> None:
+    text = KIT.replace("areas:", "bands:\n  - {id: all, name: All, levels: [e1]}\nareas:", 1)
+    messages = errors_of(text)
+    assert any("every level must be in exactly one band" in m for m in messages)
+    assert any("unknown band 'ic'" in m for m in messages)

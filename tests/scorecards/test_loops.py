@@ -340,3 +340,58 @@ def test_check_loop_turns_parse_errors_into_error_findings(pm: Framework) -> Non
     assert {"job_id", "stages"} <= {f.field for f in report.errors}
     data = report.to_dict()
     assert data["ok"] is False and data["errors"][0]["severity"] == "error"
+
+
+# -- interview length -------------------------------------------------------------------------
+
+
+def test_interview_minutes_default_to_45_and_round_trip(
+    pm: Framework, example: dict[str, Any]
+) -> None:
+    loop = parse_loop(example, pm)
+    assert {interview.minutes for _, interview in loop.interviews} == {45}
+    assert all("minutes" not in i for s in loop.to_dict()["stages"] for i in s["interviews"])
+    example["stages"][0]["interviews"][0]["minutes"] = 60
+    longer = parse_loop(example, pm)
+    assert longer.interviews[0][1].minutes == 60
+    assert parse_loop(longer.to_dict(), pm) == longer
+
+
+@pytest.mark.parametrize("minutes", [0, 10, "45", 45.5, True, 500])
+def test_interview_minutes_must_be_a_sensible_whole_number(
+    pm: Framework, example: dict[str, Any], minutes: Any
+) -> None:
+    example["stages"][0]["interviews"][1]["minutes"] = minutes
+    with pytest.raises(LoopError) as caught:
+        parse_loop(example, pm)
+    assert "stages[0].interviews[1].minutes" in caught.value.fields()
+
+
+def test_an_interview_too_short_for_its_essentials_is_over_time(
+    pm: Framework, example: dict[str, Any]
+) -> None:
+    # Product sense: 5 introductions + 15 opening + 4 questions of at least 5 + 5 close = 45.
+    example["stages"][0]["interviews"][0]["minutes"] = 40
+    report = lint_loop(parse_loop(example, pm), pm)
+    (error,) = [e for e in report.errors if e.code == "over_time"]
+    assert (error.stage, error.interview) == ("Onsite", "Product sense")
+    assert error.field == "stages[0].interviews[0].minutes"
+    assert "needs at least 45 minutes" in error.message and "40 minutes long" in error.message
+    example["stages"][0]["interviews"][0]["minutes"] = 45
+    assert "over_time" not in _codes(lint_loop(parse_loop(example, pm), pm))
+
+
+def test_over_time_counts_the_shortest_question_not_the_exercise(
+    pm: Framework, example: dict[str, Any]
+) -> None:
+    # The spec exercise (25 minutes) is not essential: a shorter question keeps it on time.
+    example["stages"][0]["interviews"][1]["minutes"] = 20
+    assert "over_time" not in _codes(lint_loop(parse_loop(example, pm), pm))
+    example["stages"][0]["interviews"][1]["minutes"] = 15
+    assert "over_time" in _codes(lint_loop(parse_loop(example, pm), pm))
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLE.parent.glob("*.yaml")), ids=lambda p: p.name)
+def test_every_example_loop_still_lints_without_errors(pm: Framework, path: Path) -> None:
+    report = lint_loop(parse_loop(yaml.safe_load(path.read_text()), pm), pm)
+    assert report.ok, [f.message for f in report.errors]

@@ -403,3 +403,15 @@ def test_concurrent_requests_are_served(sandbox: Sandbox) -> None:
 def test_the_demo_loop_file_is_the_built_in_demo_loop() -> None:
     path = ROOT / "examples" / "loops" / "demo-senior-pm.yaml"
     assert yaml.safe_load(path.read_text()) == DEMO_LOOP
+
+
+def test_the_demo_loop_lints_without_errors_and_every_guide_fits_its_minutes() -> None:
+    from scorecards.guides import build_guide
+    from scorecards.loader import builtin_frameworks
+    from scorecards.loops import lint_loop, parse_loop
+
+    pm = next(f for f in builtin_frameworks() if f.id == "pm")
+    loop = parse_loop(DEMO_LOOP, pm)
+    assert lint_loop(loop, pm).ok
+    for _, interview in loop.interviews:
+        assert build_guide(pm, loop, interview.key).minutes == interview.minutes

@@ -190,6 +190,13 @@ def test_guides_in_three_formats(client: FlaskClient, auth: Auth, document: dict
     guide = as_json.get_json()
     assert guide["opening"]["text"] == "Tell me about a product that you love."
     assert len(guide["opening"]["follow_ups"]) == 4
+    assert set(guide["opening"]["rubric"]) == {"needs_focus", "on_track", "outperforming"}
+    question = guide["competencies"][0]["questions"][0]
+    assert question["levels"]["min"] and question["levels"]["max"] and question["minutes"] > 0
+    assert set(question["rubric"]) == {"needs_focus", "on_track", "outperforming"}
+    assert guide["competencies"][0]["flags"]["red"]
+    assert set(guide["before_you_start"]) == {"biases", "do_not_ask", "accommodations"}
+    assert sum(item["minutes"] for item in guide["agenda"]) == guide["planned_minutes"] == 45
     markdown = client.get(f"/api/loops/{loop_id}/guides/Product sense?format=md", headers=headers)
     assert markdown.mimetype == "text/markdown"
     assert "Tell me about a product that you love." in markdown.get_data(as_text=True)
@@ -311,3 +318,23 @@ def test_seed_skips_stages_without_interviews(pm: Framework) -> None:
         [AtsStage("1", "Application Review"), AtsStage("2", "Offer")], pm, "pm", job_id="5"
     )
     assert document["stages"] == []
+
+
+def test_interview_minutes_over_the_api(
+    client: FlaskClient, auth: Auth, document: dict[str, Any]
+) -> None:
+    document["stages"][0]["interviews"][0]["minutes"] = 30
+    refused = client.post("/api/loops", json=document, headers=auth("recruiter"))
+    assert refused.status_code == 422
+    assert "stages[0].interviews[0].minutes" in refused.get_json()["error"]["fields"]
+    checked = client.post("/api/loops/validate", json=document, headers=auth("recruiter"))
+    (error,) = checked.get_json()["errors"]
+    assert error["code"] == "over_time" and error["interview"] == "Product sense"
+    document["stages"][0]["interviews"][0]["minutes"] = 60
+    created = _create(client, auth, document)
+    assert created["stages"][0]["interviews"][0]["minutes"] == 60
+    assert "minutes" not in created["stages"][0]["interviews"][1]
+    guide = client.get(
+        f"/api/loops/{created['id']}/guides/113101", headers=auth("recruiter")
+    ).get_json()
+    assert guide["planned_minutes"] == 60 == sum(item["minutes"] for item in guide["agenda"])

@@ -230,3 +230,60 @@ def test_loop_editor_in_chromium(
     db.expire_all()
     stored = db.get(Loop, loop_id)
     assert stored is not None and stored.revision == 2
+
+
+def test_editor_sets_an_interviews_minutes_and_shows_over_time(
+    client: FlaskClient, db: Session, make_token: Callable[..., str]
+) -> None:
+    loop_id = _store_example(db)
+    _sign_in(client, make_token("recruiter"))
+    html = client.get(f"/recruiter/loops/{loop_id}").get_data(as_text=True)
+    assert 'name="s0-i0-minutes"' in html and 'value="45"' in html
+    fields = [f for f in _form(html) if f[0] != "s0-i0-minutes"]
+    short = client.post(
+        f"/recruiter/loops/{loop_id}",
+        data=MultiDict([*fields, ("s0-i0-minutes", "30"), ("action", "save")]),
+    )
+    assert short.status_code == 422
+    body = short.get_data(as_text=True)
+    assert "needs at least 45 minutes" in body and "30 minutes long" in body
+    saved = client.post(
+        f"/recruiter/loops/{loop_id}",
+        data=MultiDict([*fields, ("s0-i0-minutes", "60"), ("action", "save")]),
+    )
+    assert saved.status_code == 303
+    db.expire_all()
+    stored = db.get(Loop, loop_id)
+    assert stored is not None and stored.definition["stages"][0]["interviews"][0]["minutes"] == 60
+    assert "minutes" not in stored.definition["stages"][0]["interviews"][1]
+    db.rollback()
+    guide = client.get(f"/recruiter/loops/{loop_id}/guides/113101").get_data(as_text=True)
+    assert "Plan for 60 minutes" in guide
+
+
+@pytest.mark.browser
+def test_printable_guide_shows_rubrics_flags_and_before_you_start_in_chromium(
+    live_server: LiveServer, page: Any, db: Session, make_token: Callable[..., str]
+) -> None:
+    loop_id = _store_example(db)
+    token = make_token("recruiter")
+    db.rollback()
+    # The analytics case: a case format, so it is rated against the rubric.
+    page.goto(
+        f"{live_server.url}/login?token={token}&next=/recruiter/loops/{loop_id}/guides/113104"
+    )
+    expect(page.locator("h1")).to_contain_text("Payments analytics and strategy case")
+    before = page.locator(".guide-before-you-start")
+    expect(before).to_be_visible()
+    expect(before).to_contain_text("Fluency mistaken for competence")
+    expect(before).to_contain_text("What not to ask")
+    expect(before).to_contain_text("Accommodations")
+    rubric = page.locator(".guide-questions .guide-rubric").first
+    expect(rubric).to_be_visible()
+    expect(rubric.locator("th").nth(1)).to_have_text("On Track")
+    flags = page.locator(".guide-questions .guide-flags").first
+    expect(flags.locator(".guide-flags-green li").first).to_be_visible()
+    expect(flags.locator(".guide-flags-red")).to_contain_text("False positive")
+    card = page.locator("#guide-fluency-with-data")
+    expect(card).to_contain_text("Rate what you saw in the room")
+    assert card.locator(".guide-anchors").count() == 0

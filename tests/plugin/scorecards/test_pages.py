@@ -87,6 +87,8 @@ def test_the_page_shows_candidate_level_guide_and_scorecard(
     assert html.count("<h1") == 1  # the embedded guide's heading sits below the page's
     assert 'for="evidence-business-outcome-ownership"' in html
     assert "Expected at Senior Product Manager:" in html
+    # Product sense is a case: the form rates against what happened in the room.
+    assert html.count('class="iv-room"') == 2
     for point in ("needs_focus", "on_track", "outperforming", "no_evidence"):
         assert f'id="rating-{BOO}-{point}"' in html
     for value in ("definitely_not", "no", "yes", "strong_yes", "no_decision"):
@@ -551,3 +553,23 @@ def test_autosave_on_a_revoked_link_answers_with_the_apis_code(
     assert response.get_json()["error"]["code"] == "link_revoked"
     api = client.get("/api/scorecard", headers=bearer(token))
     assert api.get_json()["error"]["code"] == "link_revoked"
+
+
+@pytest.mark.browser
+def test_the_guide_on_the_page_shows_rubrics_flags_and_before_you_start(
+    live_server: Any, page: Any, db: Session
+) -> None:
+    from playwright.sync_api import expect
+
+    arranged = arrange(live_server.app, db)
+    page.goto(f"{live_server.url}/i/{arranged.tokens[0]}")
+    guide = page.locator(".iv-guide-body")
+    # Product sense is a case: the opening prompt carries what a rater sees in the room.
+    opening_rubric = guide.locator(".guide-opening .guide-rubric")
+    expect(opening_rubric).to_be_visible()
+    expect(opening_rubric.locator("td").nth(1)).to_contain_text("improvement")
+    expect(guide.locator(".guide-before-you-start")).to_contain_text("Halo")
+    expect(guide.locator(".guide-before-you-start")).to_contain_text("What not to ask")
+    expect(guide.locator(".guide-flags").first).to_be_visible()
+    expect(guide.locator(".guide-flags-red").first).to_contain_text("False positive")
+    expect(guide.locator(".guide-qs .guide-rubric").first).to_be_visible()
