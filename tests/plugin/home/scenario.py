@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
+from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from plugin.applications.models import Application, ApplicationStatus, Assignment
@@ -34,6 +36,16 @@ STRONG = [
     ),
 ]
 PAYMENTS, GROWTH = "3485", "7777"
+
+
+def sign_in(client: FlaskClient, token: str) -> None:
+    """Sign the test client in (the one place that knows how a token becomes a session)."""
+    client.get(f"/login?token={token}")
+
+
+def sign_in_page(page: Any, url: str, token: str, path: str = "/") -> None:
+    """Sign a browser page in at the live server ``url`` and open ``path``."""
+    page.goto(f"{url}/login?token={token}&next={path}")
 
 
 @dataclass

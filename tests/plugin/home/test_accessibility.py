@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from tests.accessibility import DESKTOP, PHONE, screenshot, serious_violations
 from tests.browser import LiveServer
-from tests.plugin.home.scenario import PAYMENTS, Home, arrange_home
+from tests.plugin.home.scenario import PAYMENTS, Home, arrange_home, sign_in_page
 
 Token = Callable[..., str]
 
@@ -48,7 +48,7 @@ def test_no_serious_violations_on_any_page(
 ) -> None:
     home = arrange_home(db)
     token = make_token(role, PAYMENTS if role == "hiring_manager" else None)
-    page.goto(f"{live_server.url}/login?token={token}&next=/")
+    sign_in_page(page, live_server.url, token)
     found: dict[str, list[str]] = {}
     for viewport in (DESKTOP, PHONE):
         page.set_viewport_size(viewport)

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plugin.core.models import utcnow
+from plugin.home.health import worker_health
 from plugin.jobs.models import OutboxJob
-from tests.plugin.home.scenario import GROWTH, PAYMENTS, arrange_home
+from tests.plugin.home.scenario import GROWTH, PAYMENTS, arrange_home, sign_in
 
 Headers = Callable[..., dict[str, str]]
 Token = Callable[..., str]
@@ -98,7 +99,7 @@ def test_one_click_reminder_queues_one_reminder_an_hour(
     client: FlaskClient, db: Session, make_token: Token
 ) -> None:
     home = arrange_home(db)
-    client.get(f"/login?token={make_token('recruiter', PAYMENTS)}")
+    sign_in(client, make_token("recruiter", PAYMENTS))
     html = client.get("/").get_data(as_text=True)
     url = f"/recruiter/messages/assignments/{home.late.id}/remind"
     assert f'action="{url}"' in html
@@ -121,14 +122,14 @@ def test_home_page_by_role(client: FlaskClient, db: Session, make_token: Token) 
     arrange_home(db)
     assert client.get("/").status_code == 302  # to the sign-in page
 
-    client.get(f"/login?token={make_token('hiring_manager', PAYMENTS)}")
+    sign_in(client, make_token("hiring_manager", PAYMENTS))
     html = client.get("/").get_data(as_text=True)
     assert 'id="awaiting"' in html and "Amy Complete" in html and "Pending Person 0" in html
     assert 'id="late"' not in html and 'id="health"' not in html
     assert "Zed Other" not in html
     assert ">Loops<" not in html  # a hiring manager cannot open the loops: no link to them
 
-    client.get(f"/login?token={make_token('recruiter')}")
+    sign_in(client, make_token("recruiter"))
     html = client.get("/").get_data(as_text=True)
     assert 'id="late"' in html and 'id="loops"' in html and 'id="undelivered"' in html
     assert 'id="awaiting"' not in html and 'id="health"' not in html
@@ -136,7 +137,7 @@ def test_home_page_by_role(client: FlaskClient, db: Session, make_token: Token) 
     for label in ("Home", "Jobs", "Applications", "Loops", "Messages"):
         assert f">{label}</a>" in html
 
-    client.get(f"/login?token={make_token('admin')}")
+    sign_in(client, make_token("admin"))
     html = client.get("/").get_data(as_text=True)
     for section in ("awaiting", "provisional", "late", "loops", "undelivered", "health"):
         assert f'id="{section}"' in html
@@ -149,7 +150,7 @@ def test_jobs_and_applications_pages_are_scoped(
     client: FlaskClient, db: Session, make_token: Token
 ) -> None:
     arrange_home(db)
-    client.get(f"/login?token={make_token('hiring_manager', PAYMENTS)}")
+    sign_in(client, make_token("hiring_manager", PAYMENTS))
     jobs = client.get("/review/jobs").get_data(as_text=True)
     assert "/review/jobs/greenhouse/3485" in jobs and "/review/jobs/greenhouse/7777" not in jobs
     applications = client.get("/review/applications").get_data(as_text=True)
@@ -161,6 +162,25 @@ def test_jobs_and_applications_pages_are_scoped(
     assert "Hal Hired" in every and "Amy Complete" in every
     assert 'aria-current="page">Applications<' in every
 
-    client.get(f"/login?token={make_token('admin')}")
+    sign_in(client, make_token("admin"))
     jobs = client.get("/review/jobs").get_data(as_text=True)
     assert "Staff PM, Growth" in jobs and "Senior PM, Payments" in jobs
+
+
+def test_worker_health_with_nothing_wrong(db: Session) -> None:
+    health = worker_health(db, utcnow())
+    assert health.ok
+    assert (health.inbox_waiting, health.inbox_lag_seconds, health.dead_letters) == (0, None, 0)
+    assert health.last_writeback is None and health.latest_dead == ()
+    db.commit()
+
+
+def test_worker_health_counts_what_is_wrong(db: Session) -> None:
+    home = arrange_home(db)
+    health = worker_health(db, utcnow())
+    assert not health.ok
+    assert health.inbox_waiting == 1
+    assert health.inbox_lag_seconds is not None and 590 < health.inbox_lag_seconds < 900
+    assert health.dead_letters == 1 and health.latest_dead[0].key == home.dead_job.key
+    assert health.last_writeback is not None
+    db.commit()

@@ -14,14 +14,14 @@ from sqlalchemy.orm import Session
 from plugin.jobs.models import OutboxJob
 from tests.accessibility import DESKTOP, screenshot
 from tests.browser import LiveServer
-from tests.plugin.home.scenario import PAYMENTS, arrange_home
+from tests.plugin.home.scenario import PAYMENTS, arrange_home, sign_in_page
 
 Token = Callable[..., str]
 
 
 def sign_in(page: Any, live_server: LiveServer, token: str) -> None:
     page.set_viewport_size(DESKTOP)
-    page.goto(f"{live_server.url}/login?token={token}&next=/")
+    sign_in_page(page, live_server.url, token)
     expect(page.locator("h1")).to_be_visible()
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from tests.plugin.home.scenario import sign_in
 from tests.plugin.verdicts.data import DATA, SPEC, make_application, make_loop
 
 Token = Callable[..., str]
@@ -30,7 +31,7 @@ def test_filters_by_recommendation_and_stage(
     client: FlaskClient, db: Session, make_token: Token
 ) -> None:
     _arrange(db)
-    client.get(f"/login?token={make_token('hiring_manager', '3485')}")
+    sign_in(client, make_token("hiring_manager", "3485"))
     html = client.get(f"{JOB}?recommendation=strong_yes").get_data(as_text=True)
     assert "Amy Strong" in html and "Zed Split" not in html
     assert '<option value="strong_yes" selected>' in html
@@ -49,7 +50,7 @@ def test_csv_export_is_what_the_filters_show(
     client: FlaskClient, db: Session, make_token: Token
 ) -> None:
     _arrange(db)
-    client.get(f"/login?token={make_token('recruiter')}")
+    sign_in(client, make_token("recruiter"))
     html = client.get(f"{JOB}?stage=Onsite&sort=name&per_page=1").get_data(as_text=True)
     assert 'href="/review/jobs/greenhouse/3485?' in html and "format=csv" in html
     response = client.get(f"{JOB}?stage=Onsite&sort=name&order=desc&format=csv&per_page=1")
@@ -73,5 +74,5 @@ def test_csv_export_is_what_the_filters_show(
     assert body[0][spec] == "Split" and body[1][spec] == "Needs focus"
     assert body[1][5] == "Definitely not"
 
-    client.get(f"/login?token={make_token('hiring_manager', '9999')}")
+    sign_in(client, make_token("hiring_manager", "9999"))
     assert client.get(f"{JOB}?format=csv").status_code == 403

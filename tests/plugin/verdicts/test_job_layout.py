@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from tests.accessibility import DESKTOP, PHONE, screenshot
 from tests.browser import LiveServer
-from tests.plugin.home.scenario import arrange_home
+from tests.plugin.home.scenario import arrange_home, sign_in_page
 
 Token = Callable[..., str]
 
@@ -52,7 +52,7 @@ def test_every_column_is_reachable_and_the_page_fits(
     arrange_home(db)
     page.set_viewport_size(viewport)
     token = make_token("hiring_manager", "3485")
-    page.goto(f"{live_server.url}/login?token={token}&next=/review/jobs/greenhouse/3485")
+    sign_in_page(page, live_server.url, token, "/review/jobs/greenhouse/3485")
     expect(page.locator("table#compare tbody tr")).to_have_count(3)
 
     page_width, window = page.evaluate(PAGE_WIDTH)
@@ -82,9 +82,7 @@ def test_filters_and_csv_in_the_browser(
     page: Any, live_server: LiveServer, db: Session, make_token: Token
 ) -> None:
     arrange_home(db)
-    page.goto(
-        f"{live_server.url}/login?token={make_token('recruiter')}&next=/review/jobs/greenhouse/3485"
-    )
+    sign_in_page(page, live_server.url, make_token("recruiter"), "/review/jobs/greenhouse/3485")
     page.select_option("#filter-recommendation", "no_decision")
     page.click("#filters button[type=submit]")
     names = page.locator("table#compare tbody th a")
