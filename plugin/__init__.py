@@ -17,6 +17,7 @@ from plugin import (
     auth,
     core,
     frameworks,
+    home,
     inbound,
     jobs,
     loops,
@@ -39,6 +40,7 @@ CAPABILITIES = (
     scorecards,
     verdicts,
     notify,
+    home,
 )
 
 

@@ -33,7 +33,8 @@ class Setting:
 
 #: Every setting hireloop reads, typed and defaulted here and nowhere else. A text setting
 #: without a default is ``None`` when unset. (``HIRELOOP_TEST_DATABASE_URL``,
-#: ``HIRELOOP_CHROMIUM`` and ``HIRELOOP_REQUIRE_BROWSER`` are read by the tests only.)
+#: ``HIRELOOP_CHROMIUM``, ``HIRELOOP_REQUIRE_BROWSER`` and ``HIRELOOP_SCREENSHOTS`` are
+#: read by the tests only.)
 SETTINGS: tuple[Setting, ...] = (
     # core
     Setting("DATABASE_URL", str, note="a SQLite file in the instance folder"),

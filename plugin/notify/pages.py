@@ -31,6 +31,7 @@ from plugin.core.db import get_session
 from plugin.notify import rows as message_list
 from plugin.notify import submission_rates
 from plugin.notify.addresses import set_address
+from plugin.notify.reminders import remind_now
 from plugin.notify.transports import configured_channels
 
 bp = Blueprint("notify_pages", __name__)
@@ -89,6 +90,35 @@ def set_email(assignment_id: int) -> Response:
         "info",
     )
     return redirect(url_for("notify_pages.messages_page"))
+
+
+@bp.post("/recruiter/messages/assignments/<int:assignment_id>/remind")
+@page_role("recruiter")
+def remind(assignment_id: int) -> Response:
+    """The home page's one-click reminder to an interviewer whose scorecard is late."""
+    check_csrf()
+    session = get_session()
+    assignment = session.get(Assignment, assignment_id)
+    application = session.get(Application, assignment.application_id) if assignment else None
+    if assignment is None or application is None:
+        abort(404)
+    scope = _scope()
+    if scope is not None and application.job_id != scope:
+        abort(403)
+    who = assignment.interviewer_name or assignment.interviewer_key
+    if remind_now(session, assignment):
+        session.commit()
+        flash(f"Reminder queued for {who} ({assignment.interview_name}).", "success")
+    else:
+        flash(f"{who} was already reminded this hour, or the scorecard is no longer open.", "info")
+    return redirect(_back_to(request.form.get("next")))
+
+
+def _back_to(target: str | None) -> str:
+    """Back to the page the button was on (same-site paths only)."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("home_pages.home")
 
 
 @bp.app_template_global("submission_rates_report")

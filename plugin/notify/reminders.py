@@ -28,6 +28,7 @@ from plugin.notify.outbox import (
     assignment_key,
     current_config,
     now,
+    queue_message,
 )
 from plugin.notify.queueing import queue_assignment_message
 from plugin.notify.settings import NotifySettings, settings_of
@@ -135,6 +136,20 @@ def sweep_reminders(session: Session, at: datetime | None = None) -> list[str]:
             queue_assignment_message(session, assignment, kind)
             queued.append(key)
     return queued
+
+
+def remind_now(session: Session, assignment: Assignment, at: datetime | None = None) -> bool:
+    """A recruiter's one-click reminder, sent as the first reminder is. At most one an hour
+    per assignment (the key names the hour: a double click queues one); False when one was
+    already queued this hour or the scorecard is no longer open."""
+    if assignment.status not in OPEN or not assignment.interviewer_key:
+        return False
+    key = assignment_key(assignment.id, f"reminder-manual-{(at or now()):%Y%m%d%H}")
+    if session.scalar(select(OutboxJob.id).where(OutboxJob.key == key)) is not None:
+        return False
+    payload = {"assignment_id": assignment.id, "kind": "reminder-1", "manual": True}
+    queue_message(session, EMAIL_KIND, key, payload, channel="email")
+    return True
 
 
 def reminders_task(session: Session) -> list[str]:

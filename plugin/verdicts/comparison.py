@@ -88,6 +88,10 @@ class JobComparison:
     per_page: int
     sort: str
     order: str
+    # The filters applied (None: all) and the stages there are to filter by.
+    recommendation: str | None = None
+    stage: str | None = None
+    stages: tuple[str, ...] = ()
 
     @property
     def pages(self) -> int:
@@ -126,17 +130,28 @@ def job_comparison(
     sort: str = "recommendation",
     order: str = "asc",
     page: int = 1,
-    per_page: int = 25,
+    per_page: int | None = 25,
+    recommendation: str | None = None,
+    stage: str | None = None,
 ) -> JobComparison:
-    """Every application of one job summarised, sorted and cut to one page; six queries."""
+    """Every application of one job summarised, filtered by recommendation and stage,
+    sorted and cut to one page (``per_page=None``: every row on one page); six queries."""
     settings = _job_settings(session, ats, job_id)
     _check_sort(settings.framework, sort, order)
+    _check_filter(recommendation)
     # The scope is the framework's competencies at the loop's level (loops do not narrow it).
     resolved = resolve_scope(settings.framework, settings.level, settings.must_have, None)
-    rows, job_name = _candidate_rows(session, ats, job_id, settings, resolved)
+    every, job_name = _candidate_rows(session, ats, job_id, settings, resolved)
+    stages = tuple(sorted({row.stage for row in every if row.stage}))
+    rows = [
+        row
+        for row in every
+        if (recommendation is None or row.summary.recommendation == recommendation)
+        and (stage is None or row.stage == stage)
+    ]
     rows.sort(key=_sort_key(sort), reverse=order == "desc")
     total = len(rows)
-    per_page = min(max(per_page, 1), MAX_PER_PAGE)
+    per_page = max(total, 1) if per_page is None else min(max(per_page, 1), MAX_PER_PAGE)
     pages = max((total + per_page - 1) // per_page, 1)
     page = min(max(page, 1), pages)
     start = (page - 1) * per_page
@@ -153,7 +168,27 @@ def job_comparison(
         per_page=per_page,
         sort=sort,
         order=order,
+        recommendation=recommendation,
+        stage=stage,
+        stages=stages,
     )
+
+
+def job_candidates(
+    session: Session, ats: str, job_id: str
+) -> tuple[list[CandidateRow], str | None]:
+    """Every application of one job summarised (unsorted), and the job's name."""
+    settings = _job_settings(session, ats, job_id)
+    resolved = resolve_scope(settings.framework, settings.level, settings.must_have, None)
+    return _candidate_rows(session, ats, job_id, settings, resolved)
+
+
+def _check_filter(recommendation: str | None) -> None:
+    if recommendation is not None and recommendation not in RECOMMENDATION_ORDER:
+        raise Invalid(
+            f"No recommendation '{recommendation}'.",
+            fields={"recommendation": f"One of: {', '.join(RECOMMENDATION_ORDER)}."},
+        )
 
 
 def _job_settings(session: Session, ats: str, job_id: str) -> LoopSettings:

@@ -24,6 +24,7 @@ from plugin.verdicts import service
 from plugin.verdicts.access import visible_application
 from plugin.verdicts.charts import RadarAxis, distribution_svg, radar_svg
 from plugin.verdicts.comparison import job_comparison
+from plugin.verdicts.export import comparison_csv, csv_filename
 from plugin.verdicts.overrides import list_overrides, record_override
 from plugin.verdicts.settings import loop_settings
 from scorecards.aggregation import Verdict
@@ -160,23 +161,38 @@ def application_override(application_id: int) -> BaseResponse | str:
 @bp.get("/review/jobs/<ats>/<job_id>")
 @page_role("recruiter", "hiring_manager")
 def job_review(ats: str, job_id: str) -> Response | str:
+    """The job's candidates side by side; ``?recommendation=`` and ``?stage=`` filter, and
+    ``?format=csv`` downloads every candidate the filters keep, in the order shown."""
     principal = current_principal()
     if not principal.can_see_job(job_id):
         return _error_page(403, "Your token is scoped to another job.")
-    sort = request.args.get("sort", "recommendation")
-    order = request.args.get("order", "asc")
+    as_csv = request.args.get("format") == "csv"
     try:
         page = int(request.args.get("page", "1"))
-        per_page = int(request.args.get("per_page", "25"))
+        per_page = None if as_csv else int(request.args.get("per_page", "25"))
     except ValueError:
         return _error_page(400, "page and per_page must be whole numbers.")
     try:
         comparison = job_comparison(
-            get_session(), ats, job_id, sort=sort, order=order, page=page, per_page=per_page
+            get_session(),
+            ats,
+            job_id,
+            sort=request.args.get("sort", "recommendation"),
+            order=request.args.get("order", "asc"),
+            page=1 if as_csv else page,
+            per_page=per_page,
+            recommendation=request.args.get("recommendation") or None,
+            stage=request.args.get("stage") or None,
         )
     except DomainError as error:
         return _domain_error_page(error)
-    return render_template("review/job.html", c=comparison)
+    if as_csv:
+        return Response(
+            comparison_csv(comparison, label),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{csv_filename(comparison)}"'},
+        )
+    return render_template("review/job.html", c=comparison, recommendations=RECOMMENDATIONS)
 
 
 @bp.get("/admin/calibration")

@@ -105,7 +105,7 @@ def test_every_setting_is_set_with_its_type_after_load(tmp_path: Path) -> None:
 def test_the_documented_settings_are_the_typed_ones() -> None:
     docs = (ROOT / "docs" / "configuration.md").read_text()
     documented = set(re.findall(rf"^\| `{PREFIX}_([A-Z0-9_]+)`", docs, re.MULTILINE))
-    only_for_tests = {"TEST_DATABASE_URL", "REQUIRE_BROWSER", "CHROMIUM"}
+    only_for_tests = {"TEST_DATABASE_URL", "REQUIRE_BROWSER", "CHROMIUM", "SCREENSHOTS"}
     assert documented - only_for_tests == set(SETTING)
 
 
