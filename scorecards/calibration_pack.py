@@ -16,7 +16,7 @@ Mistakes in a pack read like the framework loader's: file, line, field, message.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -215,25 +215,33 @@ def nearest_level(framework: Framework, pack: CalibrationPack, level: str | None
 
 
 def choose_samples(
-    pack: CalibrationPack, level: str, seed: str, count: int = EXERCISE_SIZE
+    pack: CalibrationPack,
+    level: str,
+    seed: str,
+    count: int = EXERCISE_SIZE,
+    competencies: Collection[str] | None = None,
 ) -> list[Sample]:
-    """``count`` samples at ``level``: each from a different competency where the pack allows,
-    half keyed at each rating as nearly as the pack allows, in an order that gives nothing
-    away. The same seed gives the same exercise (a reloaded page does not change)."""
+    """``count`` samples at ``level`` (of ``competencies`` only, when given): each from a
+    different competency where the pack allows, half keyed at each rating as nearly as the
+    pack allows, in an order that gives nothing away. The same seed gives the same exercise
+    (a reloaded page does not change)."""
     rng = random.Random(seed)
+    candidates = [
+        s for s in pack.at_level(level) if competencies is None or s.competency in competencies
+    ]
     by_competency: dict[str, list[Sample]] = {}
-    for sample in pack.at_level(level):
+    for sample in candidates:
         by_competency.setdefault(sample.competency, []).append(sample)
-    competencies = sorted(by_competency)
-    rng.shuffle(competencies)
-    keys = sorted({s.key for s in pack.at_level(level)})
+    names = sorted(by_competency)
+    rng.shuffle(names)
+    keys = sorted({s.key for s in candidates})
     chosen: list[Sample] = []
-    for index, competency in enumerate(competencies[:count]):
+    for index, competency in enumerate(names[:count]):
         wanted = keys[index % len(keys)] if keys else ""
         options = by_competency[competency]
         preferred = [s for s in options if s.key == wanted] or options
         chosen.append(rng.choice(preferred))
-    rest = [s for s in pack.at_level(level) if s not in chosen]
+    rest = [s for s in candidates if s not in chosen]
     rng.shuffle(rest)
     chosen += rest[: count - len(chosen)]
     rng.shuffle(chosen)

@@ -4,7 +4,8 @@ Reached through the interviewer's own signed link (``/i/<token>/calibration``), 
 needs another credential: whoever can open the scorecard can calibrate, and the result is
 stored under the same interviewer identity their scorecards carry, which is how the admin's
 calibration report puts the two side by side. The samples come from the framework's
-calibration pack at the pack level nearest the interview's level; the n-th exercise of an
+calibration pack at the pack level nearest the interview's level, of the competencies rated
+at that level; the n-th exercise of an
 interviewer draws its samples with the seed ``<interviewer>:<n>``, so reloading the page
 shows the same ten and the next exercise shows others.
 """
@@ -79,6 +80,8 @@ def exercise_for(session: Session, ctx: InterviewContext) -> Exercise:
     key = interviewer_identity(ctx.assignment)
     attempt = exercises_taken(session, key)
     level = nearest_level(framework, pack, ctx.level)
+    # Only what interviewers rate at that level (Team Leadership only where people are managed).
+    rated = {c.id for c in framework.in_scope(level)}
     return Exercise(
         framework=framework,
         pack=pack,
@@ -86,7 +89,7 @@ def exercise_for(session: Session, ctx: InterviewContext) -> Exercise:
         interviewer_key=key,
         interviewer_name=ctx.assignment.interviewer_name,
         attempt=attempt,
-        samples=tuple(choose_samples(pack, level, seed=f"{key}:{attempt}")),
+        samples=tuple(choose_samples(pack, level, seed=f"{key}:{attempt}", competencies=rated)),
     )
 
 

@@ -174,6 +174,18 @@ def test_the_same_seed_gives_the_same_exercise_and_another_seed_another(
     assert choose_samples(pack, "pm", seed="alex:1") != first
 
 
+def test_an_exercise_keeps_to_the_competencies_rated_at_the_level(
+    pm: Framework, pack: CalibrationPack
+) -> None:
+    rated = {c.id for c in pm.in_scope("pm")}
+    assert len(rated) == 11 and "team-leadership" not in rated
+    for seed in ("a", "b", "c", "d"):
+        chosen = choose_samples(pack, "pm", seed=seed, competencies=rated)
+        assert len(chosen) == EXERCISE_SIZE
+        assert {s.competency for s in chosen} <= rated
+        assert Counter(s.key for s in chosen) == {"on_track": 5, "needs_focus": 5}
+
+
 def test_a_small_pack_gives_what_it_has(pack: CalibrationPack) -> None:
     small = CalibrationPack("pm", "1", pack.at_level("pm")[:3])
     assert len(choose_samples(small, "pm", seed="s")) == 3

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from plugin.scorecards.models import CalibrationAnswer, CalibrationExercise
 from scorecards.calibration_pack import Sample, calibration_pack_for, choose_samples
+from scorecards.framework import Framework
+from scorecards.loader import builtin_frameworks
 from tests.plugin.scorecards.helpers import INTERVIEWERS, arrange
 
 Token = Callable[..., str]
@@ -32,7 +34,13 @@ def csrf_of(html: str) -> str:
 def expected_samples(interviewer_key: str, attempt: int = 0) -> list[Sample]:
     pack = calibration_pack_for("pm")
     assert pack is not None
-    return choose_samples(pack, LEVEL, seed=f"{interviewer_key}:{attempt}")
+    rated = {c.id for c in pack_framework().in_scope(LEVEL)}
+    assert "team-leadership" not in rated  # a Senior PM manages nobody: not rated, not practised
+    return choose_samples(pack, LEVEL, seed=f"{interviewer_key}:{attempt}", competencies=rated)
+
+
+def pack_framework() -> Framework:
+    return next(f for f in builtin_frameworks() if f.id == "pm")
 
 
 def ratings_form(csrf: str, ratings: list[str], attempt: int = 0) -> dict[str, str]:
