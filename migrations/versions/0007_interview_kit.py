@@ -5,8 +5,8 @@ Revises: 0006
 Create Date: 2026-12-05
 
 Two new tables for the interviewer's calibration exercise (``/i/<token>/calibration``): one
-row per exercise (who, which pack and level, how many ratings agreed with the key, the mean
-offset) and one per sample rated. New tables only: the previous release neither reads nor
+row per exercise (who and their attempt number, unique together; which pack and level; how
+many ratings agreed with the key; the mean offset) and one per sample rated. New tables only: the previous release neither reads nor
 writes them, so it runs unchanged against the upgraded schema.
 """
 
@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("interviewer_key", sa.String(length=300), nullable=False),
         sa.Column("interviewer_name", sa.String(length=300), nullable=True),
+        sa.Column("attempt", sa.Integer(), nullable=False),
         sa.Column("assignment_id", sa.Integer(), nullable=True),
         sa.Column("framework_id", sa.String(length=64), nullable=False),
         sa.Column("pack_version", sa.String(length=32), nullable=False),
@@ -42,11 +43,12 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_calibration_exercises")),
+        sa.UniqueConstraint(
+            "interviewer_key",
+            "attempt",
+            name=op.f("uq_calibration_exercises_interviewer_key_attempt"),
+        ),
     )
-    with op.batch_alter_table("calibration_exercises", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_calibration_exercises_interviewer", ["interviewer_key"], unique=False
-        )
     op.create_table(
         "calibration_answers",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -70,6 +72,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("calibration_answers")
-    with op.batch_alter_table("calibration_exercises", schema=None) as batch_op:
-        batch_op.drop_index("ix_calibration_exercises_interviewer")
     op.drop_table("calibration_exercises")

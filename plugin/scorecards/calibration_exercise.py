@@ -128,6 +128,7 @@ def record_exercise(
     row = CalibrationExercise(
         interviewer_key=exercise.interviewer_key,
         interviewer_name=exercise.interviewer_name,
+        attempt=exercise.attempt,
         assignment_id=assignment_id,
         framework_id=exercise.framework.id,
         pack_version=exercise.pack.version,

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from plugin.applications.models import Assignment
@@ -138,7 +139,21 @@ def submit_exercise(token: str) -> Response:
         return _render_form(
             token, exercise, values=values, errors=error.fields, message=error.message, status=422
         )
+    except IntegrityError:
+        # The same exercise stored a moment ago from another tab: the result is already kept.
+        session.rollback()
+        return _render_form(
+            token, _exercise_after_race(ctx, exercise), message=ALREADY_STORED, status=409
+        )
     return redirect(url_for("calibration.result_page", token=token, exercise_id=row.id), 303)
+
+
+ALREADY_STORED = "This exercise was just submitted from another tab; here is your next one."
+
+
+def _exercise_after_race(ctx: InterviewContext, stale: Exercise) -> Exercise:
+    fresh = _exercise(ctx)
+    return fresh if isinstance(fresh, Exercise) else stale
 
 
 def _result_rows(row: CalibrationExercise) -> list[dict[str, Any]]:

@@ -94,11 +94,13 @@ class CalibrationExercise(Base):
     calibration report shows it beside their real ratings."""
 
     __tablename__ = "calibration_exercises"
-    __table_args__ = (Index("ix_calibration_exercises_interviewer", "interviewer_key"),)
+    # One row per interviewer and attempt: the same page sent twice (two tabs) stores once.
+    __table_args__ = (UniqueConstraint("interviewer_key", "attempt"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     interviewer_key: Mapped[str] = mapped_column(String(300))
     interviewer_name: Mapped[str | None] = mapped_column(String(300))
+    attempt: Mapped[int]  # 0 for the interviewer's first exercise, then 1, 2, ...
     # The link it was taken through; kept when the assignment goes (the result is the person's).
     assignment_id: Mapped[int | None] = mapped_column(
         ForeignKey("assignments.id", ondelete="SET NULL")

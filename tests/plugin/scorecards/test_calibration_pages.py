@@ -146,6 +146,24 @@ def test_a_second_exercise_draws_other_samples_and_a_stale_page_is_refused(
     assert db.scalar(select(func.count()).select_from(CalibrationExercise)) == 1
 
 
+def test_the_same_exercise_sent_from_two_tabs_at_once_is_stored_once(
+    app: Flask, client: FlaskClient, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    arranged = arrange(app, db)
+    token = arranged.tokens[0]
+    _, csrf = open_exercise(client, token)
+    page = ratings_form(csrf, ["on_track"] * 10)
+    assert client.post(f"/i/{token}/calibration", data=page).status_code == 303
+    # The second tab read the attempt count before the first one committed.
+    monkeypatch.setattr(
+        "plugin.scorecards.calibration_exercise.exercises_taken", lambda _session, _key: 0
+    )
+    response = client.post(f"/i/{token}/calibration", data=page)
+    assert response.status_code == 409
+    assert "just submitted from another tab" in response.get_data(as_text=True)
+    assert db.scalar(select(func.count()).select_from(CalibrationExercise)) == 1
+
+
 def test_links_csrf_and_other_interviewers_results_are_guarded(
     app: Flask, client: FlaskClient, db: Session
 ) -> None:
