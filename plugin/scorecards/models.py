@@ -86,3 +86,52 @@ class ScorecardRevision(Base):
     before: Mapped[dict[str, Any]]
     after: Mapped[dict[str, Any]]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CalibrationExercise(Base):
+    """One interviewer's calibration exercise: sample answers rated blind, then compared with
+    the pack's key. Keyed by the interviewer's identity (as on their scorecards), so the
+    calibration report shows it beside their real ratings."""
+
+    __tablename__ = "calibration_exercises"
+    # One row per interviewer and attempt: the same page sent twice (two tabs) stores once.
+    __table_args__ = (UniqueConstraint("interviewer_key", "attempt"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interviewer_key: Mapped[str] = mapped_column(String(300))
+    interviewer_name: Mapped[str | None] = mapped_column(String(300))
+    attempt: Mapped[int]  # 0 for the interviewer's first exercise, then 1, 2, ...
+    # The link it was taken through; kept when the assignment goes (the result is the person's).
+    assignment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assignments.id", ondelete="SET NULL")
+    )
+    framework_id: Mapped[str] = mapped_column(String(64))
+    pack_version: Mapped[str] = mapped_column(String(32))
+    level: Mapped[str] = mapped_column(String(64))
+    agreed: Mapped[int]
+    total: Mapped[int]
+    # Mean of (their scale position - the key's); positive means they rated above the key.
+    rating_offset: Mapped[float]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    answers: Mapped[list[CalibrationAnswer]] = relationship(
+        back_populates="exercise", cascade="all, delete-orphan", order_by="CalibrationAnswer.id"
+    )
+
+
+class CalibrationAnswer(Base):
+    """One sample of an exercise: the interviewer's rating and the key it was compared with."""
+
+    __tablename__ = "calibration_answers"
+    __table_args__ = (UniqueConstraint("exercise_id", "sample_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[int] = mapped_column(
+        ForeignKey("calibration_exercises.id", ondelete="CASCADE")
+    )
+    sample_id: Mapped[str] = mapped_column(String(128))
+    competency_id: Mapped[str] = mapped_column(String(64))
+    rating: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(32))
+
+    exercise: Mapped[CalibrationExercise] = relationship(back_populates="answers")

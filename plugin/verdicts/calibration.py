@@ -1,12 +1,14 @@
-"""Calibration from the database: submitted ratings of a recent window, by interviewer and loop.
+"""Calibration from the database: submitted ratings of a recent window, by interviewer and loop,
+and the interviewers' calibration exercises (sample answers rated against a key) of the
+same window.
 
 Shown to admins as information; nothing here feeds back into a verdict.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -16,7 +18,7 @@ from plugin.applications.models import Application
 from plugin.core.models import utcnow
 from plugin.frameworks.registry import registry
 from plugin.loops.reader import loop_identities
-from plugin.scorecards.models import Rating, Scorecard, ScorecardStatus
+from plugin.scorecards.models import CalibrationExercise, Rating, Scorecard, ScorecardStatus
 from scorecards.calibration import (
     MIN_COMPARISONS,
     Agreement,
@@ -29,6 +31,67 @@ from scorecards.framework import RATING_POINTS
 
 
 @dataclass(frozen=True)
+class ExerciseSummary:
+    """One interviewer's calibration exercises in the window, all samples together."""
+
+    interviewer: str
+    name: str
+    exercises: int
+    rated: int
+    agreed: int
+    #: Mean of (their scale position - the key's) over every sample; positive rates higher.
+    offset: float
+    last_at: datetime
+    levels: tuple[str, ...]
+
+    @property
+    def agreement(self) -> float:
+        return self.agreed / self.rated if self.rated else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "interviewer": self.interviewer,
+            "name": self.name,
+            "exercises": self.exercises,
+            "rated": self.rated,
+            "agreed": self.agreed,
+            "agreement": round(self.agreement, 3),
+            "offset": round(self.offset, 3),
+            "last_at": self.last_at.isoformat(),
+            "levels": list(self.levels),
+        }
+
+
+def exercise_summaries(session: Session, since: datetime) -> list[ExerciseSummary]:
+    """Per interviewer, most recent first: how often their blind ratings matched the key."""
+    query = (
+        select(CalibrationExercise)
+        .where(CalibrationExercise.created_at >= since)
+        .order_by(CalibrationExercise.id)
+    )
+    grouped: dict[str, list[CalibrationExercise]] = {}
+    for row in session.scalars(query):
+        grouped.setdefault(row.interviewer_key, []).append(row)
+    summaries = []
+    for key, rows in grouped.items():
+        rated = sum(r.total for r in rows)
+        summaries.append(
+            ExerciseSummary(
+                interviewer=key,
+                name=next((r.interviewer_name for r in reversed(rows) if r.interviewer_name), key),
+                exercises=len(rows),
+                rated=rated,
+                agreed=sum(r.agreed for r in rows),
+                offset=sum(r.rating_offset * r.total for r in rows) / rated if rated else 0.0,
+                last_at=max(r.created_at for r in rows),
+                levels=tuple(dict.fromkeys(r.level for r in rows)),
+            )
+        )
+    summaries.sort(key=lambda s: s.last_at, reverse=True)
+    return summaries
+
+
+@dataclass(frozen=True)
 class CalibrationReport:
     days: int
     ats: str | None
@@ -37,6 +100,7 @@ class CalibrationReport:
     agreement: list[Agreement]
     loops: dict[str, str]
     competency_names: dict[str, str]
+    exercises: list[ExerciseSummary] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -53,6 +117,7 @@ class CalibrationReport:
                 }
                 for row in self.agreement
             ],
+            "exercises": [row.to_dict() for row in self.exercises],
             "note": (
                 "Information for calibration conversations; verdicts never adjust for it. "
                 "Leniency is the mean difference, in scale points, between an interviewer's "
@@ -116,4 +181,5 @@ def calibration_report(
         agreement=agreement(records, RATING_POINTS),
         loops=loops,
         competency_names=competency_names,
+        exercises=exercise_summaries(session, since),
     )
