@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from plugin.auth import csrf, pages
+from plugin.auth import csrf, pages, tokens
 
 
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
+    app.before_request(tokens.authenticate_first)
     app.register_blueprint(pages.bp)

@@ -118,7 +118,8 @@ def _visible_loop(loop_id: int) -> Loop:
     row = get_session().get(Loop, loop_id)
     if row is None:
         raise ApiError(404, f"No loop with id {loop_id}.", fields={"id": "unknown"})
-    _check_job_scope(row.job_id)
+    if not current_principal().can_see_job(row.job_id):  # as if missing
+        raise ApiError(404, f"No loop with id {loop_id}.", fields={"id": "unknown"})
     return row
 
 

@@ -162,7 +162,7 @@ def application_override(application_id: int) -> BaseResponse | str:
 def job_review(ats: str, job_id: str) -> Response | str:
     principal = current_principal()
     if not principal.can_see_job(job_id):
-        return _error_page(403, "Your token is scoped to another job.")
+        return _error_page(404, "There is no such job here.")
     sort = request.args.get("sort", "recommendation")
     order = request.args.get("order", "asc")
     try:
