@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import marshmallow as ma
 from flask import Flask, Response, jsonify, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
@@ -154,8 +155,23 @@ def _from_http_exception(error: HTTPException) -> Response:
     return error_response(status, message, fields=fields, headers=headers)
 
 
+class ErrorDetailSchema(ma.Schema):
+    code = ma.fields.String(required=True)
+    message = ma.fields.String(required=True)
+    # ``fields`` would shadow marshmallow's own attribute: named by its data key instead.
+    fields_at_fault = ma.fields.Dict(keys=ma.fields.String(), required=True, data_key="fields")
+
+
+class ErrorSchema(ma.Schema):
+    """The one error shape, as the OpenAPI document states it for every error answer."""
+
+    error = ma.fields.Nested(ErrorDetailSchema, required=True)
+
+
 class HireloopApi(Api):
     """flask-smorest's Api with the contract's error shape instead of its own."""
+
+    ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error: HTTPException) -> Response:
         return _from_http_exception(error)

@@ -10,7 +10,7 @@ from plugin.core import signals
 from plugin.core.api import api_of
 from plugin.core.config import default_of
 from plugin.jobs.registry import job_registry
-from plugin.scorecards import api, imports, pages
+from plugin.scorecards import api, forgetting, imports, pages
 
 
 def init_app(app: Flask) -> None:
@@ -20,3 +20,4 @@ def init_app(app: Flask) -> None:
     jobs.add_handler(imports.KIND, imports.run_import)
     jobs.add_sweep(imports.SWEEP, default_of("IMPORT_SWEEP_SECONDS"), imports.sweep)
     signals.application_stage_changed.connect(imports.stage_changed)
+    signals.application_purged.connect(forgetting.forget_scorecards)

@@ -17,7 +17,7 @@ from flask import Flask
 from plugin.core import signals
 from plugin.core.api import api_of
 from plugin.jobs.registry import job_registry
-from plugin.verdicts import api, pages, service, writeback
+from plugin.verdicts import api, forgetting, pages, service, writeback
 
 
 def init_app(app: Flask) -> None:
@@ -26,3 +26,4 @@ def init_app(app: Flask) -> None:
     job_registry(app).add_handler(writeback.KIND, writeback.write_verdict_note)
     signals.scorecards_changed.connect(service.announce_if_complete)
     signals.verdict_completed.connect(writeback.verdict_completed)
+    signals.application_purged.connect(forgetting.forget_verdicts)
