@@ -139,11 +139,16 @@ def _touch(session: Session, row: ApiToken) -> None:
     session.commit()
 
 
+#: Where this request's authenticated principal is kept (on the request, not ``g``, which a
+#: caller's outer application context may share between requests).
+PRINCIPAL_KEY = "hireloop.principal"
+
+
 def _check_roles(roles: tuple[str, ...]) -> Principal:
-    principal = g.get("api_principal") or authenticate(get_session())
+    principal = request.environ.get(PRINCIPAL_KEY) or authenticate(get_session())
     if principal.role != "admin" and principal.role not in roles:
         raise ApiError(403, f"This needs one of the roles: {', '.join(('admin', *roles))}.")
-    g.api_principal = principal
+    request.environ[PRINCIPAL_KEY] = principal
     return principal
 
 

@@ -130,6 +130,7 @@ def test_ids_the_database_cannot_hold_are_404(client: FlaskClient, auth: Auth, b
         assert response.get_json()["error"]["code"] == "not_found"
     response = client.post(f"/api/assignments/{big_id}/link", headers=headers)
     assert response.status_code == 404
+    assert client.get(f"/review/applications/{big_id}").status_code == 404  # pages too
 
 
 def test_nul_bytes_are_refused(client: FlaskClient, auth: Auth) -> None:
