@@ -72,7 +72,7 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
     # Playwright's own waits evaluate strings, which the pages' CSP forbids for scripts;
-    # tests/plugin/core/test_headers.py checks the pages under the CSP.
+    # tests/plugin/core/test_csp_in_browser.py runs the pages' scripts under the CSP.
     context = browser.new_context(bypass_csp=True)  # type: ignore[attr-defined]
     page = context.new_page()
     page.set_default_timeout(10_000)

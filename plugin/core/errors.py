@@ -11,6 +11,7 @@ from typing import Any
 import marshmallow as ma
 from flask import Flask, Response, jsonify, request
 from flask_smorest import Api
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 CODES = {
@@ -189,6 +190,15 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def on_http_exception(error: HTTPException) -> Response:
         return _from_http_exception(error)
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def on_value_out_of_range(_error: Exception) -> Response:
+        # The last net under the checks at the edge: a number beyond the database's integers
+        # (PostgreSQL's DataError, SQLite's OverflowError) is the client's, never a 500.
+        return error_response(
+            422, "A value is out of the range the database can hold.", code="out_of_range",
+        )
 
     @app.after_request
     def no_store_on_api_errors(response: Response) -> Response:

@@ -176,3 +176,33 @@ def test_another_jobs_resources_are_404_like_missing_ones(
     recruiter = auth("recruiter", "9999")
     assert client.get(f"/api/applications/{application.id}", headers=recruiter).status_code == 404
     assert client.get(f"/api/loops/{loop.id}", headers=recruiter).status_code == 404
+
+
+def test_ids_in_bodies_beyond_the_database_are_422(client: FlaskClient, auth: Auth) -> None:
+    for big in (2**31, 10**20):
+        response = client.post(
+            "/api/loops/suggest", json={"loop_id": big}, headers=auth("recruiter")
+        )
+        assert response.status_code == 422, response.get_json()
+        assert "loop_id" in response.get_json()["error"]["fields"]
+
+
+def test_a_number_the_database_cannot_hold_is_never_a_500(
+    make_app: Callable[..., Flask], app_cache: Any
+) -> None:
+    """The net under the edge's checks, for a view that forgot one (SQLite: OverflowError,
+    PostgreSQL: DataError)."""
+    app = make_app()
+
+    @app.get("/test/unbounded/<big>")
+    def unbounded(big: str) -> Any:
+        from plugin.core.db import get_session
+
+        return {"loop": get_session().get(Loop, int(big))}
+
+    try:
+        response = app.test_client().get(f"/test/unbounded/{10**20}")
+        assert response.status_code == 422
+        assert response.get_json()["error"]["code"] == "out_of_range"
+    finally:
+        app_cache.forget(app)
