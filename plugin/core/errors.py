@@ -197,7 +197,9 @@ def register_error_handlers(app: Flask) -> None:
         # The last net under the checks at the edge: a number beyond the database's integers
         # (PostgreSQL's DataError, SQLite's OverflowError) is the client's, never a 500.
         return error_response(
-            422, "A value is out of the range the database can hold.", code="out_of_range",
+            422,
+            "A value is out of the range the database can hold.",
+            code="out_of_range",
         )
 
     @app.after_request
