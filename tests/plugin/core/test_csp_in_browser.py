@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from tests.browser import LiveServer
 from tests.plugin.loops.test_pages import _store_example
+from tests.plugin.scorecards.helpers import arrange
 from tests.signin import browser_sign_in
 
 
@@ -52,3 +53,25 @@ def test_pages_cannot_be_framed(live_server: LiveServer, strict_page: Any) -> No
         strict_page.set_content(f'<iframe src="{live_server.url}/login"></iframe>')
     assert "'none'" in refused.value.text
     assert "Sign in" not in strict_page.frames[-1].content()
+
+
+@pytest.mark.browser
+def test_the_interviewer_script_autosaves_under_the_csp(
+    live_server: LiveServer, strict_page: Any, db: Session
+) -> None:
+    from playwright.sync_api import expect
+
+    violations: list[str] = []
+    strict_page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    arranged = arrange(live_server.app, db)
+    strict_page.goto(f"{live_server.url}/i/{arranged.tokens[1]}")
+    strict_page.get_by_label("Evidence for Functional Specification").press_sequentially(
+        "Phased the migration"
+    )
+    expect(strict_page.locator("#autosave-status")).to_contain_text("Draft saved at")
+    assert violations == []
