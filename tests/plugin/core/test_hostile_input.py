@@ -206,3 +206,10 @@ def test_a_number_the_database_cannot_hold_is_never_a_500(
         assert response.get_json()["error"]["code"] == "out_of_range"
     finally:
         app_cache.forget(app)
+
+
+def test_a_webhook_sent_as_a_form_is_still_verified_on_its_raw_bytes(webhook_app: Flask) -> None:
+    body = b'{"action": "ping", "payload": {"web_hook_id": 1}}'
+    headers = {**greenhouse_headers(body), "Content-Type": "application/x-www-form-urlencoded"}
+    response = webhook_app.test_client().post("/webhooks/greenhouse", data=body, headers=headers)
+    assert response.status_code == 200, response.get_json()
