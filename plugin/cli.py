@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from plugin import create_app
 from plugin.auth.cli import tokens_group
 from plugin.core.cli import db_group
+from plugin.core.config import ConfigError
 from plugin.demo.cli import demo_command
 from plugin.frameworks.cli import frameworks_group
 from plugin.inbound.cli import inbox_group
@@ -35,13 +36,22 @@ def _create_app() -> Flask:
     return create_app()
 
 
+#: The exit status for a configuration problem (as for a usage error: the command cannot run).
+CONFIG_EXIT = 2
+
+
 class HireloopGroup(FlaskGroup):
     """Flask's CLI group; a database that cannot answer (down, or without the schema)
-    is a one-line error for the operator, not a traceback."""
+    is a one-line error for the operator, not a traceback, and a configuration problem is
+    one line per setting on stderr and exit status 2."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except ConfigError as exc:
+            for problem in exc.problems:
+                click.echo(f"hireloop: {problem}", err=True)
+            ctx.exit(CONFIG_EXIT)
         except (OperationalError, ProgrammingError) as exc:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
             raise click.ClickException(

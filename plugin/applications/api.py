@@ -149,7 +149,8 @@ def _visible(application_id: int) -> Application:
     if application is None:
         raise ApiError(404, f"No application with id {application_id}.", fields={"id": "unknown"})
     if not current_principal().can_see_job(application.job_id):
-        raise ApiError(403, "Your token is scoped to another job.", fields={"id": "other job"})
+        # As if missing: a token scoped to one job learns nothing of the others' ids.
+        raise ApiError(404, f"No application with id {application_id}.", fields={"id": "unknown"})
     return application
 
 

@@ -1,7 +1,12 @@
 """Bearer tokens for the API: creation (the secret shown once, its hash stored) and checks.
 
 Roles: admin sees everything; recruiter and hiring_manager tokens may be scoped to one ATS
-job, and then see only that job's loops, applications and verdicts.
+job, and then see only that job's loops, applications and verdicts. A token expires
+(``expires_at``; 90 days unless said otherwise) and can be revoked; either answers 401.
+
+Authentication comes before anything reads the request's arguments: ``require_role`` marks
+the view, and ``authenticate_first`` (before every request) checks a marked view's token
+before flask-smorest parses its query or body, so an anonymous caller learns no field names.
 """
 
 from __future__ import annotations
@@ -10,10 +15,11 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from flask import g, request
+from flask import current_app, g, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,6 +30,12 @@ from plugin.core.models import utcnow
 
 ROLES = ("admin", "recruiter", "hiring_manager")
 TOKEN_PREFIX = "hl_"
+DEFAULT_EXPIRES_DAYS = 90
+#: ``last_used_at`` is written at most this often per token (a write per request would
+#: contend with the worker on SQLite for a figure people read in days).
+TOUCH_EVERY = timedelta(minutes=1)
+#: The attribute ``require_role`` leaves on a view (``functools.wraps`` carries it outward).
+ROLES_ATTRIBUTE = "hireloop_roles"
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -47,13 +59,50 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(session: Session, role: str, job_id: str | None = None, name: str = "") -> str:
+def create_token(
+    session: Session,
+    role: str,
+    job_id: str | None = None,
+    name: str = "",
+    *,
+    expires_days: float | None = DEFAULT_EXPIRES_DAYS,
+) -> str:
     """Store a new token and return its secret; the secret is not kept anywhere."""
+    return issue_token(session, role, job_id, name, expires_days=expires_days)[0]
+
+
+def issue_token(
+    session: Session,
+    role: str,
+    job_id: str | None = None,
+    name: str = "",
+    *,
+    expires_days: float | None = DEFAULT_EXPIRES_DAYS,
+) -> tuple[str, ApiToken]:
+    """The new token's secret and its (flushed) row."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+    if expires_days is not None and expires_days <= 0:
+        raise ValueError("a token must last a positive number of days")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(role=role, job_id=job_id, name=name, token_hash=hash_token(token)))
-    return token
+    expires = utcnow() + timedelta(days=expires_days) if expires_days is not None else None
+    row = ApiToken(
+        role=role, job_id=job_id, name=name, token_hash=hash_token(token), expires_at=expires
+    )
+    session.add(row)
+    session.flush()
+    return token, row
+
+
+def usable(row: ApiToken | None, now: datetime | None = None) -> bool:
+    """Neither revoked nor expired."""
+    if row is None or row.revoked_at is not None:
+        return False
+    return row.expires_at is None or row.expires_at > (now or utcnow())
+
+
+def principal_of(row: ApiToken) -> Principal:
+    return Principal(role=row.role, job_id=row.job_id, token_id=row.id)
 
 
 def bearer_token() -> str | None:
@@ -73,9 +122,43 @@ def authenticate(session: Session) -> Principal:
     if token is None:
         raise _unauthorized("Send an API token as 'Authorization: Bearer <token>'.")
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
-    if row is None or row.revoked_at is not None:
-        raise _unauthorized("The API token is not valid.")
-    return Principal(role=row.role, job_id=row.job_id, token_id=row.id)
+    if row is None or not usable(row):
+        raise _unauthorized("The API token is not valid (unknown, revoked or expired).")
+    _touch(session, row)
+    return principal_of(row)
+
+
+def _touch(session: Session, row: ApiToken) -> None:
+    """Record the use in a transaction of its own (a GET commits nothing else)."""
+    now = utcnow()
+    if row.last_used_at is not None and now - row.last_used_at < TOUCH_EVERY:
+        return
+    if session.new or session.dirty or session.deleted:
+        return  # never commit a caller's half-done work; the next request records it
+    row.last_used_at = now
+    session.commit()
+
+
+#: Where this request's authenticated principal is kept (on the request, not ``g``, which a
+#: caller's outer application context may share between requests).
+PRINCIPAL_KEY = "hireloop.principal"
+
+
+def _check_roles(roles: tuple[str, ...]) -> Principal:
+    principal = request.environ.get(PRINCIPAL_KEY) or authenticate(get_session())
+    if principal.role != "admin" and principal.role not in roles:
+        raise ApiError(403, f"This needs one of the roles: {', '.join(('admin', *roles))}.")
+    request.environ[PRINCIPAL_KEY] = principal
+    return principal
+
+
+def authenticate_first() -> None:
+    """Before every request: a view marked by ``require_role`` checks its token now, before
+    its arguments are parsed."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    roles = getattr(view, ROLES_ATTRIBUTE, None)
+    if roles is not None:
+        _check_roles(roles)
 
 
 def require_role(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
@@ -84,12 +167,10 @@ def require_role(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     def decorate(view: Callable[P, R]) -> Callable[P, R]:
         @wraps(view)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            principal = authenticate(get_session())
-            if principal.role != "admin" and principal.role not in roles:
-                raise ApiError(403, f"This needs one of the roles: {', '.join(('admin', *roles))}.")
-            g.principal = principal
+            g.principal = _check_roles(roles)
             return view(*args, **kwargs)
 
+        setattr(wrapper, ROLES_ATTRIBUTE, roles)
         return wrapper
 
     return decorate
@@ -98,9 +179,3 @@ def require_role(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
 def current_principal() -> Principal:
     principal: Principal = g.principal
     return principal
-
-
-def touch(session: Session, principal: Principal) -> None:
-    token = session.get(ApiToken, principal.token_id)
-    if token is not None:
-        token.last_used_at = utcnow()

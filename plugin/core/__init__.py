@@ -1,6 +1,7 @@
 """The shared ground every capability stands on: configuration, the database and its
 session, the one error shape, the OpenAPI ``Api`` object, signals, links, migrations and
-``/healthz``."""
+``/healthz``; the guards against hostile input and the security headers every answer
+carries."""
 
 from __future__ import annotations
 
@@ -8,12 +9,17 @@ import logging
 
 from flask import Flask
 
-from plugin.core import api, db, errors, health
+from plugin.core import api, db, errors, guards, headers, health
+from plugin.core.routing import BoundedIntConverter
 
 
 def init_app(app: Flask) -> None:
     _configure_logging(app)
+    # Before any blueprint adds a rule: every <int:...> id is one the database can hold.
+    app.url_map.converters["int"] = BoundedIntConverter
     db.init_app(app)
+    guards.init_app(app)
+    headers.init_app(app)
     errors.register_error_handlers(app)
     api.init_api(app)
     app.register_blueprint(health.bp)

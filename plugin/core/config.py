@@ -63,6 +63,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LEVER_API_KEY", str),
     Setting("LEVER_PERFORM_AS", str),
     Setting("WEBHOOK_REPLAY_WINDOW_HOURS", float, 24.0),
+    Setting("INBOX_RETENTION_DAYS", float, 30.0),
     # Ashby
     Setting("ASHBY_WEBHOOK_SECRET", str),
     Setting("ASHBY_API_URL", str, "https://api.ashbyhq.com"),
@@ -98,11 +99,17 @@ POSITIVE_NUMBERS = (
     "WEBHOOK_REPLAY_WINDOW_HOURS",
     "HTTP_TIMEOUT_SECONDS",
     "INBOX_POLL_SECONDS",
+    "INBOX_RETENTION_DAYS",
 )
 
 
 class ConfigError(RuntimeError):
-    """A required setting is missing or malformed; the message names the variable."""
+    """A required setting is missing or malformed; the message names the variable, and
+    ``problems`` holds one line per setting (the CLI prints those)."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or [message]
 
 
 def env_name(key: str) -> str:
@@ -239,4 +246,4 @@ def validate(config: Mapping[str, Any]) -> None:
             f" got {config['WEBHOOK_HANDLING']!r}"
         )
     if problems:
-        raise ConfigError("hireloop cannot start:\n  " + "\n  ".join(problems))
+        raise ConfigError("hireloop cannot start:\n  " + "\n  ".join(problems), problems)

@@ -16,7 +16,7 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from plugin.core import foreground, sqlite
+from plugin.core import columns, foreground, sqlite
 
 EXTENSION = "hireloop.db"
 
@@ -48,7 +48,9 @@ def foreground_lock_file(engine: Engine) -> str:
 
 def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
-    app.extensions[EXTENSION] = DatabaseState(engine, sessionmaker(engine, expire_on_commit=False))
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    columns.install(sessions)
+    app.extensions[EXTENSION] = DatabaseState(engine, sessions)
     app.teardown_appcontext(_close_session)
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import marshmallow as ma
 from flask import Flask, Response, jsonify, request
 from flask_smorest import Api
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 CODES = {
@@ -154,8 +156,23 @@ def _from_http_exception(error: HTTPException) -> Response:
     return error_response(status, message, fields=fields, headers=headers)
 
 
+class ErrorDetailSchema(ma.Schema):
+    code = ma.fields.String(required=True)
+    message = ma.fields.String(required=True)
+    # ``fields`` would shadow marshmallow's own attribute: named by its data key instead.
+    fields_at_fault = ma.fields.Dict(keys=ma.fields.String(), required=True, data_key="fields")
+
+
+class ErrorSchema(ma.Schema):
+    """The one error shape, as the OpenAPI document states it for every error answer."""
+
+    error = ma.fields.Nested(ErrorDetailSchema, required=True)
+
+
 class HireloopApi(Api):
     """flask-smorest's Api with the contract's error shape instead of its own."""
+
+    ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error: HTTPException) -> Response:
         return _from_http_exception(error)
@@ -173,6 +190,17 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def on_http_exception(error: HTTPException) -> Response:
         return _from_http_exception(error)
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def on_value_out_of_range(_error: Exception) -> Response:
+        # The last net under the checks at the edge: a number beyond the database's integers
+        # (PostgreSQL's DataError, SQLite's OverflowError) is the client's, never a 500.
+        return error_response(
+            422,
+            "A value is out of the range the database can hold.",
+            code="out_of_range",
+        )
 
     @app.after_request
     def no_store_on_api_errors(response: Response) -> Response:

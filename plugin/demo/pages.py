@@ -1,15 +1,16 @@
 """The pages the demo points at: each interviewer's scorecard, the hiring manager's review
-and the recruiter's loop editor, opened through sign-in links that carry a role's token."""
+and the recruiter's loop editor, opened through one-time sign-in links for a role's token."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
 
 import click
 import requests
+from flask import Flask
 
+from plugin.auth.links import login_link_for
 from plugin.demo.client import TIMEOUT
 from plugin.demo.errors import DemoError
 from plugin.demo.sandbox import Sandbox
@@ -23,13 +24,14 @@ def demo_pages(
     loop_id: int,
     manager: str,
     recruiter: str,
+    app: Flask,
 ) -> dict[str, Any]:
     review = f"/review/applications/{application_id}"
     editor = f"/recruiter/loops/{loop_id}"
     return {
         "interviewer": [str(a.get("url")) for a in assignments],
-        "review": f"{base_url}/login?{urlencode({'token': manager, 'next': review})}",
-        "editor": f"{base_url}/login?{urlencode({'token': recruiter, 'next': editor})}",
+        "review": login_link_for(app, base_url, manager, review),
+        "editor": login_link_for(app, base_url, recruiter, editor),
     }
 
 
@@ -53,7 +55,7 @@ def check_pages(pages: Mapping[str, Any]) -> str:
 
 
 def print_pages(pages: Mapping[str, Any], admin: str, sandbox: Sandbox) -> None:
-    click.echo("Open these pages (each sign-in link signs you in with that role's token):")
+    click.echo("Open these pages (each sign-in link works once, within 10 minutes):")
     click.echo("")
     click.echo("  Interviewers' scorecards and guides:")
     for url in pages["interviewer"]:

@@ -86,6 +86,7 @@ class Demo:
             loop_id=loop_id,
             manager=tokens.manager,
             recruiter=tokens.recruiter,
+            app=app,
         )
         self.progress.begin("pages")
         self.progress.ok(f"Pages answer 200: {check_pages(pages)}")

@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 from plugin.applications.service import apply_event
 from plugin.core.db import get_session
 from plugin.core.models import utcnow
-from plugin.inbound.models import REDACTED_BODY, DeliveryStatus, WebhookDelivery
+from plugin.inbound.models import REDACTED_BODIES, REDACTED_BODY, DeliveryStatus, WebhookDelivery
 from plugin.inbound.redaction import about_purged
 from plugin.inbound.reread import Complete
 from webhooks.events import Envelope, InboundEvent
@@ -139,7 +139,7 @@ def handle_delivery(
         return SKIPPED
     error: BaseException | None = None
     try:
-        if row.body != REDACTED_BODY:  # else nothing is left to do: its candidate was purged
+        if row.body not in REDACTED_BODIES:  # else nothing is left to do (purged or expired)
             if isinstance(event, Exception):
                 raise event
             with session.begin_nested():

@@ -11,6 +11,10 @@ from plugin.core.models import Base, utcnow
 
 #: What the body of a delivery about a purged candidate becomes (its effect happened before).
 REDACTED_BODY = b'{"redacted": "the candidate was deleted or anonymized"}'
+#: What a handled body becomes after ``HIRELOOP_INBOX_RETENTION_DAYS``.
+EXPIRED_BODY = b'{"redacted": "kept for HIRELOOP_INBOX_RETENTION_DAYS, then removed"}'
+#: Bodies with nothing left to handle (a retry of such a delivery does nothing).
+REDACTED_BODIES = (REDACTED_BODY, EXPIRED_BODY)
 
 
 class DeliveryStatus(StrEnum):

@@ -23,6 +23,7 @@ from plugin.ats.errors import AtsError
 from plugin.auth.tokens import current_principal, require_role
 from plugin.core.db import get_session
 from plugin.core.errors import ApiError
+from plugin.core.routing import MAX_ID
 from plugin.frameworks.registry import registry
 from plugin.loops import service
 from plugin.loops.models import Loop
@@ -74,7 +75,9 @@ class LoopDocumentSchema(_Permissive):
 class SuggestSchema(_Permissive):
     framework = ma.fields.String(load_default="pm")
     level = ma.fields.String(load_default=None, allow_none=True)
-    loop_id = ma.fields.Integer(load_default=None, allow_none=True)
+    loop_id = ma.fields.Integer(
+        load_default=None, allow_none=True, validate=ma.validate.Range(min=1, max=MAX_ID)
+    )
     ats = ma.fields.String(load_default=None, allow_none=True)
     job_id = ma.fields.Raw(load_default=None, allow_none=True)
     stages = ma.fields.Raw(
@@ -118,7 +121,8 @@ def _visible_loop(loop_id: int) -> Loop:
     row = get_session().get(Loop, loop_id)
     if row is None:
         raise ApiError(404, f"No loop with id {loop_id}.", fields={"id": "unknown"})
-    _check_job_scope(row.job_id)
+    if not current_principal().can_see_job(row.job_id):  # as if missing
+        raise ApiError(404, f"No loop with id {loop_id}.", fields={"id": "unknown"})
     return row
 
 

@@ -290,7 +290,7 @@ def _visible(loop_id: int) -> Loop:
     if row is None:
         raise PageError(404, f"There is no loop {loop_id}.")
     if not current_principal().can_see_job(row.job_id):
-        raise PageError(403, "Your token is limited to another job.")
+        raise PageError(404, f"There is no loop {loop_id}.")  # as if missing
     return row
 
 

@@ -24,7 +24,7 @@ from plugin.core import signals
 from plugin.core.api import api_of
 from plugin.core.config import default_of
 from plugin.jobs.registry import job_registry
-from plugin.notify import api, pages, queueing, reminders, sending
+from plugin.notify import api, forgetting, pages, queueing, reminders, sending
 from plugin.notify.outbox import EMAIL_KIND, SLACK_KIND
 
 
@@ -39,3 +39,4 @@ def init_app(app: Flask) -> None:
     signals.assignment_cancelled.connect(queueing.assignment_cancelled)
     signals.scorecards_changed.connect(queueing.scorecards_submitted)
     signals.verdict_completed.connect(queueing.queue_verdict_message)
+    signals.application_purged.connect(forgetting.forget_outbox)

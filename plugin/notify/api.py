@@ -40,9 +40,7 @@ def get_submission_rates(query: dict[str, Any]) -> dict[str, Any]:
     job_id = query["job_id"]
     if principal.role != "admin" and principal.job_id is not None:
         if job_id is not None and job_id != principal.job_id:
-            raise ApiError(
-                403, "Your token is scoped to another job.", fields={"job_id": "other job"}
-            )
+            raise ApiError(404, f"No job {job_id} here.", fields={"job_id": "unknown"})
         job_id = principal.job_id
     return submission_rates.report(
         get_session(), days=query["days"], ats=query["ats"], job_id=job_id

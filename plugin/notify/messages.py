@@ -76,6 +76,18 @@ def recommendation_label(value: str | None) -> str:
     return RECOMMENDATION_LABELS.get(value, value.replace("_", " "))
 
 
+def slack_escape(value: object) -> str:
+    """A value as Slack's text shows it literally: ``&``, ``<`` and ``>`` escaped, so a
+    candidate named ``<!channel>`` or ``<https://evil.example|re-login>`` pings nobody and
+    links nowhere (https://api.slack.com/reference/surfaces/formatting#escaping)."""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_link(url: str | None) -> str:
+    """Our own address as a Slack link (escaped inside the brackets), or nothing."""
+    return f"<{slack_escape(url)}>" if url else ""
+
+
 def _render(name: str, **context: object) -> tuple[str, str]:
     context = {**context, "when": when, "recommendation_label": recommendation_label}
     return (
@@ -105,10 +117,11 @@ def escalation_message(facts: InterviewFacts, hours_late: float) -> Rendered:
         f"Late scorecard - {facts.interviewer} for {facts.candidate} ({facts.interview}), "
         f"{round(hours_late)} h after the interview"
     )
+    e = slack_escape
     chat = (
-        f":hourglass: Late scorecard: {facts.interviewer} has not submitted for "
-        f"{facts.candidate} ({facts.interview}, {facts.job}), {round(hours_late)} h after the "
-        f"interview. {facts.review_url or ''}"
+        f":hourglass: Late scorecard: {e(facts.interviewer)} has not submitted for "
+        f"{e(facts.candidate)} ({e(facts.interview)}, {e(facts.job)}), {round(hours_late)} h "
+        f"after the interview. {slack_link(facts.review_url)}"
     ).strip()
     return Rendered(subject=subject, text=text, html=html, chat=chat)
 
@@ -120,10 +133,10 @@ def verdict_message(facts: VerdictFacts) -> Rendered:
         subject = f"Verdict ready for {facts.candidate} ({facts.job}) - {label}"
     else:
         subject = f"Verdict changed for {facts.candidate} ({facts.job}) - {label}"
-    parts = [f":clipboard: {subject}."]
+    parts = [f":clipboard: {slack_escape(subject)}."]
     if facts.splits:
-        parts.append("Splits: " + ", ".join(c.name for c in facts.splits) + ".")
+        parts.append("Splits: " + ", ".join(slack_escape(c.name) for c in facts.splits) + ".")
     if facts.gaps:
-        parts.append("Gaps: " + ", ".join(c.name for c in facts.gaps) + ".")
-    parts.append(facts.review_url)
+        parts.append("Gaps: " + ", ".join(slack_escape(c.name) for c in facts.gaps) + ".")
+    parts.append(slack_link(facts.review_url))
     return Rendered(subject=subject, text=text, html=html, chat=" ".join(parts))

@@ -77,7 +77,7 @@ def set_email(assignment_id: int) -> Response:
         abort(404)
     scope = _scope()
     if scope is not None and application.job_id != scope:
-        abort(403)
+        abort(404)  # as if missing: a scoped token learns nothing of other jobs
     email = request.form.get("email", "").strip()
     if "@" not in email or len(email) > 320 or any(c.isspace() for c in email):
         flash(f"'{email}' is not an email address.", "error")

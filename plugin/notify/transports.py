@@ -71,19 +71,25 @@ class ChatTransport(Protocol):
     def post(self, chat: OutgoingChat) -> dict[str, Any]: ...
 
 
+def one_line(value: str) -> str:
+    """A header value on one line: CR, LF and other control characters become spaces, so a
+    candidate's name cannot add a header (``Bcc:``) or a body to a message."""
+    return "".join(" " if ord(c) < 32 or c == "\x7f" else c for c in value).strip()
+
+
 def build_email(email: OutgoingEmail, from_address: str) -> EmailMessage:
     """The MIME message: plain text first, HTML as the alternative, the fixed Message-ID."""
     # Long header lines are kept whole (RFC 5322 allows 998): Python's folder otherwise breaks
     # some subjects right after "Subject:", and readers then show a leading space.
     message = EmailMessage(policy=SMTP_POLICY.clone(max_line_length=998))
-    message["From"] = from_address
-    message["To"] = ", ".join(email.to)
-    message["Subject"] = email.subject
+    message["From"] = one_line(from_address)
+    message["To"] = ", ".join(one_line(address) for address in email.to)
+    message["Subject"] = one_line(email.subject)
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = email.message_id
     message["Auto-Submitted"] = "auto-generated"
     for name, value in email.headers.items():
-        message[name] = value
+        message[one_line(name)] = one_line(value)
     message.set_content(email.text)
     message.add_alternative(email.html, subtype="html")
     return message
@@ -259,4 +265,4 @@ def configured_channels(config: Mapping[str, Any]) -> Sequence[str]:
 
 
 def display_address(name: str | None, address: str) -> str:
-    return formataddr((name or "", address))
+    return formataddr((one_line(name or ""), one_line(address)))

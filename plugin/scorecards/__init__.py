@@ -11,7 +11,7 @@ from plugin.core import signals
 from plugin.core.api import api_of
 from plugin.core.config import default_of
 from plugin.jobs.registry import job_registry
-from plugin.scorecards import api, calibration_pages, imports, pages
+from plugin.scorecards import api, calibration_pages, forgetting, imports, pages
 
 
 def init_app(app: Flask) -> None:
@@ -22,3 +22,4 @@ def init_app(app: Flask) -> None:
     jobs.add_handler(imports.KIND, imports.run_import)
     jobs.add_sweep(imports.SWEEP, default_of("IMPORT_SWEEP_SECONDS"), imports.sweep)
     signals.application_stage_changed.connect(imports.stage_changed)
+    signals.application_purged.connect(forgetting.forget_scorecards)

@@ -19,7 +19,16 @@ from flask import Flask
 from plugin.core import signals
 from plugin.core.api import api_of
 from plugin.jobs.registry import job_registry
-from plugin.verdicts import api, pages, plan_api, plan_note, plan_pages, service, writeback
+from plugin.verdicts import (
+    api,
+    forgetting,
+    pages,
+    plan_api,
+    plan_note,
+    plan_pages,
+    service,
+    writeback,
+)
 
 
 def init_app(app: Flask) -> None:
@@ -31,3 +40,4 @@ def init_app(app: Flask) -> None:
     job_registry(app).add_handler(plan_note.KIND, plan_note.write_plan_note)
     signals.scorecards_changed.connect(service.announce_if_complete)
     signals.verdict_completed.connect(writeback.verdict_completed)
+    signals.application_purged.connect(forgetting.forget_verdicts)

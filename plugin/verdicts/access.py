@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from plugin.applications.models import Application
 from plugin.auth.tokens import Principal
-from plugin.core.errors import Forbidden, NotFound
+from plugin.core.errors import NotFound
 
 
 def get_application(session: Session, application_id: int) -> Application:
@@ -17,8 +17,9 @@ def get_application(session: Session, application_id: int) -> Application:
 
 
 def visible_application(session: Session, application_id: int, principal: Principal) -> Application:
-    """The application, when the principal's token may see its job (``Forbidden`` otherwise)."""
+    """The application, when the principal's token may see its job. Another job's answers
+    ``NotFound`` like a missing one: a scoped token cannot learn which ids exist."""
     application = get_application(session, application_id)
     if not principal.can_see_job(application.job_id):
-        raise Forbidden("Your token is scoped to another job.", fields={"id": "other job"})
+        raise NotFound(f"No application with id {application_id}.", fields={"id": "unknown"})
     return application

@@ -89,7 +89,7 @@ def post_override(data: dict[str, Any], application_id: int) -> dict[str, Any]:
 def get_candidates(query: dict[str, Any], ats: str, job_id: str) -> dict[str, Any]:
     """A job's candidates side by side: recommendation and verdict per competency."""
     if not current_principal().can_see_job(job_id):
-        raise ApiError(403, "Your token is scoped to another job.", fields={"job_id": "other job"})
+        raise ApiError(404, f"No job {job_id} here.", fields={"job_id": "unknown"})
     comparison = job_comparison(
         get_session(),
         ats,

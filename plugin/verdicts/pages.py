@@ -165,7 +165,7 @@ def job_review(ats: str, job_id: str) -> Response | str:
     ``?format=csv`` downloads every candidate the filters keep, in the order shown."""
     principal = current_principal()
     if not principal.can_see_job(job_id):
-        return _error_page(403, "Your token is scoped to another job.")
+        return _error_page(404, "There is no such job here.")
     as_csv = request.args.get("format") == "csv"
     try:
         page = int(request.args.get("page", "1"))

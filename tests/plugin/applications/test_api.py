@@ -90,9 +90,9 @@ def test_job_scoped_tokens_see_only_their_job(client: FlaskClient, db: Session, 
     assert client.get("/api/applications?ats=greenhouse", headers=other).get_json() == {
         "applications": []
     }
-    assert client.get(f"/api/applications/{application_id}", headers=other).status_code == 403
-    forbidden = client.get(f"/api/applications/{application_id}/assignments", headers=other)
-    assert forbidden.status_code == 403 and forbidden.get_json()["error"]["code"] == "forbidden"
+    assert client.get(f"/api/applications/{application_id}", headers=other).status_code == 404
+    hidden = client.get(f"/api/applications/{application_id}/assignments", headers=other)
+    assert hidden.status_code == 404 and hidden.get_json()["error"]["code"] == "not_found"
     mine = auth("hiring_manager", "3485")
     assert len(client.get("/api/applications", headers=mine).get_json()["applications"]) == 1
 

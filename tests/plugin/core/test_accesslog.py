@@ -39,3 +39,20 @@ def test_link_tokens_are_masked_in_the_request_line_path_and_referrer() -> None:
 def test_the_logger_class_path_of_older_gunicorn_configurations_still_imports() -> None:
 
     assert Documented is AccessLogger
+
+
+def test_sign_in_link_secrets_are_masked() -> None:
+    logger = AccessLogger(Config())
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "RAW_URI": f"/login/link/{TOKEN}",
+        "PATH_INFO": f"/login/link/{TOKEN}",
+        "QUERY_STRING": "",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": f"https://hireloop.example.com/login/link/{TOKEN}",
+        "REMOTE_ADDR": "127.0.0.1",
+    }
+    response = SimpleNamespace(status="302 FOUND", sent=0, headers=[])
+    atoms = logger.atoms(response, SimpleNamespace(headers=[]), environ, timedelta(seconds=0))
+    assert atoms["U"] == "/login/link/…"
+    assert not any(TOKEN in str(value) for value in atoms.values())

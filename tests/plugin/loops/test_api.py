@@ -215,11 +215,11 @@ def test_roles_and_job_scope(client: FlaskClient, auth: Auth, document: dict[str
     assert client.get("/api/loops", headers=auth("hiring_manager")).status_code == 403
     assert client.get(f"/api/loops/{loop_id}", headers=auth("recruiter", "3485")).status_code == 200
     other = auth("recruiter", "9999")
-    assert client.get(f"/api/loops/{loop_id}", headers=other).status_code == 403
+    assert client.get(f"/api/loops/{loop_id}", headers=other).status_code == 404
     assert client.get("/api/loops", headers=other).get_json() == {"loops": []}
     response = client.post("/api/loops", json={**document, "job_id": "1"}, headers=other)
     assert response.status_code == 403
-    assert client.delete(f"/api/loops/{loop_id}", headers=other).status_code == 403
+    assert client.delete(f"/api/loops/{loop_id}", headers=other).status_code == 404
 
 
 def test_delete(client: FlaskClient, auth: Auth, document: dict[str, Any], db: Session) -> None:

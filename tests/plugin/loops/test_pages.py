@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 from plugin.loops.models import Loop
 from tests.browser import LiveServer
 from tests.conftest import ROOT
+from tests.signin import browser_sign_in, sign_in
 
 EXAMPLE = ROOT / "examples" / "loops" / "senior-pm-payments.yaml"
 
@@ -39,7 +40,7 @@ def _store_example(db: Session) -> int:
 
 
 def _sign_in(client: FlaskClient, token: str) -> str:
-    assert client.get(f"/login?token={token}").status_code == 302
+    assert sign_in(client, token).status_code == 302
     page = client.get("/recruiter/loops").get_data(as_text=True)
     client.get("/recruiter/loops/new")
     with client.session_transaction() as session:
@@ -73,7 +74,7 @@ def _form(html: str) -> list[tuple[str, str]]:
 def test_pages_need_a_recruiter(client: FlaskClient, make_token: Callable[..., str]) -> None:
     response = client.get("/recruiter/loops")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
-    client.get(f"/login?token={make_token('hiring_manager')}")
+    sign_in(client, make_token("hiring_manager"))
     assert client.get("/recruiter/loops").status_code == 403
 
 
@@ -187,7 +188,7 @@ def test_job_scoped_recruiter_sees_only_its_job(
     loop_id = _store_example(db)
     _sign_in(client, make_token("recruiter", "1234"))
     assert "Senior PM, Payments" not in client.get("/recruiter/loops").get_data(as_text=True)
-    assert client.get(f"/recruiter/loops/{loop_id}").status_code == 403
+    assert client.get(f"/recruiter/loops/{loop_id}").status_code == 404
 
 
 @pytest.mark.browser
@@ -197,7 +198,7 @@ def test_loop_editor_in_chromium(
     loop_id = _store_example(db)
     token = make_token("recruiter")
     db.rollback()
-    page.goto(f"{live_server.url}/login?token={token}&next=/recruiter/loops/{loop_id}")
+    browser_sign_in(page, live_server.url, token, f"/recruiter/loops/{loop_id}")
     lint = page.locator("#lint")
     assert "Lint clean." in lint.inner_text()
     page.wait_for_function("document.querySelector('#lint').dataset.checked")  # first check

@@ -43,6 +43,7 @@ from plugin.notify.settings import notify_settings
 from plugin.notify.transports import OutgoingEmail, SmtpTransport, TransportError, smtp_from_config
 from plugin.scorecards.models import Rating, Scorecard
 from tests.factories import make_application, make_assignment, make_loop
+from tests.signin import sign_in
 
 T0 = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)  # the interview starts
 T_END = T0 + timedelta(hours=1)
@@ -581,7 +582,7 @@ def test_complete_verdict_emails_the_hiring_manager_once(
     with app.app_context():
         token = create_token(get_session(), "hiring_manager", "3485")
         get_session().commit()
-    signed_in = client.get(f"/login?token={token}&next={path_of(review)}")
+    signed_in = sign_in(client, token, path_of(review))
     assert signed_in.status_code == 302 and signed_in.headers["Location"] == path_of(review)
     page = client.get(path_of(review))
     assert page.status_code == 200 and "Grace Hopper" in page.get_data(as_text=True)
@@ -649,7 +650,7 @@ def test_without_a_transport_messages_wait_and_the_recruiter_sees_them(
     with app.app_context():
         token = create_token(get_session(), "recruiter")
         get_session().commit()
-    client.get(f"/login?token={token}")
+    sign_in(client, token)
     page = client.get("/recruiter/messages")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -680,7 +681,7 @@ def test_an_interviewer_without_an_address_is_listed_for_the_recruiter(
     with app.app_context():
         token = create_token(get_session(), "recruiter", "3485")
         get_session().commit()
-    client.get(f"/login?token={token}")
+    sign_in(client, token)
     html = client.get("/recruiter/messages").get_data(as_text=True)
     assert 'id="missing-addresses"' in html and "Ada Lovelace" in html
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', html)
@@ -990,8 +991,8 @@ def test_submission_rates_api_and_calibration_page(
     forbidden = client.get(
         "/api/calibration/submission-rates?job_id=3485", headers=bearer(app, "recruiter", "999")
     )
-    assert forbidden.status_code == 403
-    assert forbidden.get_json()["error"]["fields"] == {"job_id": "other job"}
+    assert forbidden.status_code == 404
+    assert forbidden.get_json()["error"]["fields"] == {"job_id": "unknown"}
     assert client.get("/api/calibration/submission-rates").status_code == 401
     assert (
         client.get(
@@ -1001,7 +1002,7 @@ def test_submission_rates_api_and_calibration_page(
     )
 
     token = bearer(app, "admin")["Authorization"].split()[1]
-    client.get(f"/login?token={token}")
+    sign_in(client, token)
     page = client.get("/admin/calibration")
     assert page.status_code == 200
     html = page.get_data(as_text=True)

@@ -13,12 +13,14 @@ from sqlalchemy.orm import Session
 from plugin.verdicts.models import VerdictOverride
 from tests.browser import LiveServer
 from tests.plugin.verdicts.data import DATA, SPEC, make_application, make_loop
+from tests.signin import browser_sign_in
+from tests.signin import sign_in as sign_in_client
 
 Token = Callable[..., str]
 
 
 def sign_in(page: Any, live_server: LiveServer, token: str, path: str) -> None:
-    page.goto(f"{live_server.url}/login?token={token}&next={path}")
+    browser_sign_in(page, live_server.url, token, path)
 
 
 # -- without a browser: access and rendering -------------------------------------------------------
@@ -35,13 +37,13 @@ def test_pages_need_sign_in_and_the_right_job(
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
     other = make_token("hiring_manager", "9999")
-    client.get(f"/login?token={other}")
-    assert client.get(path).status_code == 403
-    assert client.get("/review/jobs/greenhouse/3485").status_code == 403
+    sign_in_client(client, other)
+    assert client.get(path).status_code == 404  # out of scope looks missing
+    assert client.get("/review/jobs/greenhouse/3485").status_code == 404
     assert client.get("/admin/calibration").status_code == 403
 
     mine = make_token("hiring_manager", "3485")
-    client.get(f"/login?token={mine}")
+    sign_in_client(client, mine)
     page = client.get(path)
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -57,7 +59,7 @@ def test_override_form_needs_csrf_and_reason(
     application = make_application(db, loop, "1", "Ada Lovelace")
     db.commit()
     app_id = application.id
-    client.get(f"/login?token={make_token('hiring_manager', '3485')}")
+    sign_in_client(client, make_token("hiring_manager", "3485"))
     html = client.get(f"/review/applications/{app_id}").get_data(as_text=True)
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert match
