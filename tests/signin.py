@@ -29,4 +29,6 @@ def browser_sign_in(page: Any, base_url: str, token: str, next_path: str = "/") 
     """The same in a browser (Playwright ``page``): fill the form and send it."""
     page.goto(f"{base_url}/login?{urlencode({'next': next_path})}")
     page.fill("#token", token)
-    page.click("button[type=submit]")
+    # Wait for the next page's load event: its stylesheet applied, so layout can be measured.
+    with page.expect_navigation():
+        page.click("button[type=submit]")

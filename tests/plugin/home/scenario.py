@@ -19,6 +19,7 @@ from plugin.jobs.models import JobStatus, OutboxJob
 from plugin.loops.models import Loop
 from plugin.notify.outbox import EMAIL_KIND, assignment_key
 from plugin.verdicts.writeback import KIND as WRITEBACK_KIND
+from tests import signin
 from tests.plugin.verdicts.data import DATA, SPEC, make_application, make_loop
 
 STRONG = [
@@ -40,12 +41,12 @@ PAYMENTS, GROWTH = "3485", "7777"
 
 def sign_in(client: FlaskClient, token: str) -> None:
     """Sign the test client in (the one place that knows how a token becomes a session)."""
-    client.get(f"/login?token={token}")
+    signin.sign_in(client, token)
 
 
 def sign_in_page(page: Any, url: str, token: str, path: str = "/") -> None:
     """Sign a browser page in at the live server ``url`` and open ``path``."""
-    page.goto(f"{url}/login?token={token}&next={path}")
+    signin.browser_sign_in(page, url, token, path)
 
 
 @dataclass

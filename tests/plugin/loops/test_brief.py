@@ -18,6 +18,7 @@ from plugin.loops.models import Loop
 from scorecards.loader import builtin_frameworks
 from tests.browser import LiveServer
 from tests.conftest import ROOT
+from tests.signin import browser_sign_in, sign_in
 
 EXAMPLE = ROOT / "examples" / "loops" / "senior-pm-payments.yaml"
 PM = next(f for f in builtin_frameworks() if f.id == "pm")
@@ -65,7 +66,7 @@ def test_the_brief_says_what_each_interview_covers_and_how_to_prepare(
     loop_id = store_example(db)
     url = f"/recruiter/loops/{loop_id}/candidate-brief"
     assert client.get(url).status_code == 302  # sign in first
-    client.get(f"/login?token={make_token('recruiter', '3485')}")
+    sign_in(client, make_token("recruiter", "3485"))
     page = client.get(url)
     assert page.status_code == 200 and page.mimetype == "text/html"
     body = html.unescape(page.get_data(as_text=True))
@@ -95,10 +96,10 @@ def test_the_brief_is_scoped_like_the_loop(
     client: FlaskClient, db: Session, make_token: Token
 ) -> None:
     loop_id = store_example(db)
-    client.get(f"/login?token={make_token('recruiter', '9999')}")
+    sign_in(client, make_token("recruiter", "9999"))
     assert client.get(f"/recruiter/loops/{loop_id}/candidate-brief").status_code == 403
     assert client.get("/recruiter/loops/424242/candidate-brief").status_code == 404
-    client.get(f"/login?token={make_token('hiring_manager', '3485')}")
+    sign_in(client, make_token("hiring_manager", "3485"))
     assert client.get(f"/recruiter/loops/{loop_id}/candidate-brief").status_code == 403
 
 
@@ -109,7 +110,7 @@ def test_the_brief_reads_well_in_the_browser(
     loop_id = store_example(db)
     path = f"/recruiter/loops/{loop_id}/candidate-brief"
     page.set_viewport_size({"width": 1000, "height": 900})
-    page.goto(f"{live_server.url}/login?token={make_token('recruiter', '3485')}&next={path}")
+    browser_sign_in(page, live_server.url, make_token("recruiter", "3485"), path)
     brief = page.locator("#candidate-brief")
     assert brief.locator("h1").inner_text() == "Your interviews: Senior PM, Payments"
     assert brief.locator("section.brief-interview").count() == 4

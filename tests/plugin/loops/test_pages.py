@@ -270,9 +270,7 @@ def test_printable_guide_shows_rubrics_flags_and_before_you_start_in_chromium(
     token = make_token("recruiter")
     db.rollback()
     # The analytics case: a case format, so it is rated against the rubric.
-    page.goto(
-        f"{live_server.url}/login?token={token}&next=/recruiter/loops/{loop_id}/guides/113104"
-    )
+    browser_sign_in(page, live_server.url, token, f"/recruiter/loops/{loop_id}/guides/113104")
     expect(page.locator("h1")).to_contain_text("Payments analytics and strategy case")
     before = page.locator(".guide-before-you-start")
     expect(before).to_be_visible()

@@ -27,6 +27,7 @@ from plugin.verdicts.models import DevelopmentPlan
 from tests.browser import LiveServer
 from tests.plugin.outbound import GH_CONFIG
 from tests.plugin.verdicts.data import DATA, SPEC, make_application, make_loop
+from tests.signin import browser_sign_in, sign_in
 
 Token = Callable[..., str]
 Auth = Callable[..., dict[str, str]]
@@ -70,7 +71,7 @@ def test_after_the_hire_each_open_competency_is_a_goal(
 ) -> None:
     application = hired(db)
     assert client.get(plan_url(application)).status_code == 401
-    assert client.get(plan_url(application), headers=auth("recruiter", "9999")).status_code == 403
+    assert client.get(plan_url(application), headers=auth("recruiter", "9999")).status_code == 404
     body = client.get(plan_url(application), headers=auth("recruiter", "3485")).get_json()
     assert set(body) == {"application", "goals"} and body["application"] == application.id
     goals = {g["competency"]: g for g in body["goals"]}
@@ -204,7 +205,7 @@ def test_the_review_page_shows_the_plan_only_after_the_hire(
 ) -> None:
     active = hired(db, "1", status="active")
     application = hired(db, "2")
-    client.get(f"/login?token={make_token('hiring_manager', '3485')}")
+    sign_in(client, make_token("hiring_manager", "3485"))
     assert 'id="development-plan"' not in client.get(f"/review/applications/{active.id}").get_data(
         as_text=True
     )
@@ -232,7 +233,7 @@ def test_the_review_page_shows_the_plan_only_after_the_hire(
     page = client.get(f"/review/applications/{application.id}").get_data(as_text=True)
     assert "Saved by" in page and "Review it with Marcus" in page
     recruiter = make_token("recruiter", "3485")
-    client.get(f"/login?token={recruiter}")
+    sign_in(client, recruiter)
     read_only = client.get(f"/review/applications/{application.id}").get_data(as_text=True)
     assert 'id="development-plan"' in read_only and 'id="plan-form"' not in read_only
 
@@ -245,7 +246,7 @@ def test_the_hiring_manager_edits_the_plan_in_the_browser(
     path = f"/review/applications/{application.id}"
     token = make_token("hiring_manager", "3485")
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(f"{live_server.url}/login?token={token}&next={path}")
+    browser_sign_in(page, live_server.url, token, path)
     section = page.locator("#development-plan")
     assert "Development plan" in section.locator("h2").inner_text()
     spec = section.locator(f"article#goal-{SPEC}")

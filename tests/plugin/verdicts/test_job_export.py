@@ -75,4 +75,4 @@ def test_csv_export_is_what_the_filters_show(
     assert body[1][5] == "Definitely not"
 
     sign_in(client, make_token("hiring_manager", "9999"))
-    assert client.get(f"{JOB}?format=csv").status_code == 403
+    assert client.get(f"{JOB}?format=csv").status_code == 404
