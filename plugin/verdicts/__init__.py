@@ -7,7 +7,10 @@
 - ``comparison``: a job's candidates side by side;
 - ``api`` (``/api/applications/<id>/verdict``, calibration), ``pages`` and ``charts``: the
   hiring manager's review and job pages;
-- ``writeback``: the verdict note written back to the ATS.
+- ``writeback``: the verdict note written back to the ATS; ``upgrade``: open applications'
+  verdicts recomputed once under a new hiring bar (the ``verdict-bar`` sweep);
+- ``amendments``: amendments (after seeing peers or not) and interviews not held;
+  ``preview``: the hiring bar's playground (``POST /api/verdicts/preview``, "what if").
 """
 
 from __future__ import annotations
@@ -17,12 +20,14 @@ from flask import Flask
 from plugin.core import signals
 from plugin.core.api import api_of
 from plugin.jobs.registry import job_registry
-from plugin.verdicts import api, pages, service, writeback
+from plugin.verdicts import api, pages, service, upgrade, writeback
 
 
 def init_app(app: Flask) -> None:
     api_of(app).register_blueprint(api.blp)
     app.register_blueprint(pages.bp)
-    job_registry(app).add_handler(writeback.KIND, writeback.write_verdict_note)
+    jobs = job_registry(app)
+    jobs.add_handler(writeback.KIND, writeback.write_verdict_note)
+    jobs.add_sweep(upgrade.SWEEP, upgrade.SWEEP_SECONDS, upgrade.rebar)
     signals.scorecards_changed.connect(service.announce_if_complete)
     signals.verdict_completed.connect(writeback.verdict_completed)

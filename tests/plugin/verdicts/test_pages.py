@@ -90,9 +90,9 @@ def test_review_page_runs_the_debrief(
     assert "Provisional" in page.locator("#status").inner_text()
     assert "4 of 5" in page.locator("#status").inner_text()
     mechanical = page.locator("#mechanical .rec")
-    assert mechanical.get_attribute("data-recommendation") == "no_decision"
-    assert mechanical.inner_text() == "No decision"
-    assert "a must-have is split or not assessed" in page.locator("#rule").inner_text()
+    assert mechanical.get_attribute("data-recommendation") == "yes"
+    assert mechanical.inner_text() == "Yes"
+    assert "otherwise yes" in page.locator("#rule").inner_text()
 
     # The agenda starts with the split must-have, and links to its verdict.
     first = page.locator("#agenda li").first
@@ -107,16 +107,17 @@ def test_review_page_runs_the_debrief(
     spec_row = heat.locator("tbody tr", has=page.locator("th", has_text="Functional Specification"))
     cells = spec_row.locator("td").all_inner_texts()
     assert any("Outperforming" in c for c in cells) and any("Needs focus" in c for c in cells)
-    assert "Split" in cells[-1]
-    split_cell = spec_row.locator("td.v-split")
-    colour = split_cell.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert "On track" in cells[-1] and "split" in cells[-1]
+    verdict_cell = spec_row.locator("td.v-on_track").last
+    colour = verdict_cell.evaluate("e => getComputedStyle(e).backgroundColor")
     assert colour not in ("rgba(0, 0, 0, 0)", "transparent")
     quality_row = heat.locator("tbody tr", has=page.locator("th", has_text="Product Quality"))
     assert "No evidence" in quality_row.inner_text()
 
     # Evidence is one click away.
     row = page.locator(f"tr#c-{SPEC}")
-    assert row.get_attribute("data-verdict") == "split"
+    assert row.get_attribute("data-verdict") == "on_track"
+    assert row.get_attribute("data-split") == "true"
     quote = row.locator("details.evidence blockquote").first
     assert not quote.is_visible()
     row.locator("details.evidence summary").click()
@@ -144,7 +145,7 @@ def test_review_page_runs_the_debrief(
     page.wait_for_selector("#override-current .override-reason")
     assert page.locator("#override-current .rec").inner_text() == "Yes"
     assert page.locator("#override-current .override-reason").inner_text() == reason
-    assert page.locator("#mechanical .rec").inner_text() == "No decision"
+    assert page.locator("#mechanical .rec").inner_text() == "Yes"
     stored = db.scalars(select(VerdictOverride)).one()
     assert stored.reason == reason and stored.recommendation == "yes"
     db.commit()
@@ -158,7 +159,7 @@ def test_job_page_compares_sorts_and_pages(
     make_application(db, loop, "1", "Zed Split")
     strong = [
         ("201", "A", "Spec", {SPEC: ("outperforming", "e"), DATA: ("outperforming", "e")}),
-        ("202", "B", "Data", {DATA: ("outperforming", "e")}),
+        ("202", "B", "Data", {DATA: ("outperforming", "e"), SPEC: ("outperforming", "e")}),
     ]
     make_application(db, loop, "2", "Amy Strong", strong)
     weak = [("301", "C", "Spec", {SPEC: ("needs_focus", "e"), DATA: ("needs_focus", "e")})]
@@ -193,7 +194,7 @@ def test_job_page_compares_sorts_and_pages(
     # Each competency cell says its verdict in words as well as colour.
     spec_header = page.locator("table#compare thead th", has_text="Functional Specification")
     expect(spec_header).to_have_count(1)
-    expect(rows.first).to_contain_text("Split")
+    expect(rows.first).to_contain_text("split")
     page.click("table#compare tbody th a:has-text('Zed Split')")
     expect(page.locator("h1")).to_have_text("Zed Split")
 
