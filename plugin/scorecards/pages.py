@@ -197,6 +197,8 @@ def _field_anchor(field: str, ctx: InterviewContext) -> str:
         return f"recommendation-{next(iter(RECOMMENDATION_NAMES))}"
     if field in ("notes", "reason"):
         return field
+    if field == "ratings":  # nothing rated: the way out is "not held"
+        return "not-held"
     return "scorecard-form"
 
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from operator import mul
+from types import MappingProxyType
+from typing import NamedTuple
 
 from scorecards.aggregation.competency import summary_from_counts
 from scorecards.aggregation.recommend import recommend
@@ -21,7 +24,7 @@ from scorecards.aggregation.results import (
     VerdictSummary,
 )
 from scorecards.archetypes import shape
-from scorecards.framework import NO_EVIDENCE, Competency, Framework
+from scorecards.framework import NO_EVIDENCE, Framework
 from scorecards.hiring_bar import HiringBar
 
 Ranks = Mapping[str, int]  # rating point -> position on the scale
@@ -146,7 +149,6 @@ def _competency_verdicts(
     points = framework.points
     size = len(points)
     empty = [0] * (size + 1)
-    weights = range(size)  # zip-like: the no_evidence slot after them is left out
     verdicts: list[CompetencyVerdict] = []
     means: dict[str, float | None] = {}
     for competency in framework.competencies:
@@ -154,47 +156,63 @@ def _competency_verdicts(
         entries = collected.get(cid)
         if cid not in scope and not entries:
             continue
-        tally = tallies.get(cid, empty)
-        count = sum(tally) - tally[size]
+        facts = _facts(points, tuple(tallies.get(cid, empty)))
         verdicts.append(
-            _competency_verdict(
-                points, competency, entries or [], tally, count, cid in scope, cid in must_have
+            CompetencyVerdict(
+                competency.id,
+                competency.name,
+                competency.area,
+                facts.verdict,
+                facts.rated,
+                facts.median,
+                facts.distribution,
+                tuple(entries) if entries else (),
+                facts.rated == 1,
+                cid in must_have,
+                facts.no_evidence,
+                cid in scope,
+                facts.split,
+                facts.between,
             )
         )
-        means[cid] = sum(map(mul, weights, tally)) / count + 1 if count else None
+        means[cid] = facts.mean
     return tuple(verdicts), means
 
 
-def _competency_verdict(
-    points: Sequence[str],
-    competency: Competency,
-    entries: list[RatingEntry],
-    tally: list[int],
-    count: int,
-    in_scope: bool,
-    must_have: bool,
-) -> CompetencyVerdict:
+class _Facts(NamedTuple):
+    """What a competency's verdict takes from its per-point counts alone."""
+
+    verdict: str
+    median: str | None
+    rated: int  # ratings other than no_evidence
+    no_evidence: int
+    distribution: Mapping[str, int]
+    split: bool
+    between: tuple[str, str] | None
+    mean: float | None  # on a 1-based scale, for the shape
+
+
+@lru_cache(maxsize=4096)
+def _facts(points: tuple[str, ...], tally: tuple[int, ...]) -> _Facts:
+    """Kept per (scale, counts): a verdict of 6 x 12 meets few distinct counts, and this was
+    most of the per-competency time. The distribution is read-only, as it is shared."""
     size = len(points)
-    found = summary_from_counts(tally[:size]) if count else None
+    counts = tally[:size]
+    count = sum(counts)
+    found = summary_from_counts(counts) if count else None
     verdict = NOT_ASSESSED if found is None else points[found.position]
     between = None
     if found is not None and found.between is not None:
         between = (points[found.between[0]], points[found.between[1]])
-    return CompetencyVerdict(
-        id=competency.id,
-        name=competency.name,
-        area=competency.area,
+    return _Facts(
         verdict=verdict,
-        count=count,
         median=None if found is None else verdict,
-        distribution=dict(zip(points, tally[:-1], strict=True)),  # no_evidence apart
-        ratings=tuple(entries),
-        thin_evidence=count == 1,
-        must_have=must_have,
+        rated=count,
         no_evidence=tally[size],
-        in_scope=in_scope,
+        distribution=MappingProxyType(dict(zip(points, counts, strict=True))),
         split=found is not None and found.split,
         between=between,
+        mean=sum(map(mul, range(size), counts)) / count + 1 if count else None,
     )
 
 

@@ -340,3 +340,18 @@ def test_check_loop_turns_parse_errors_into_error_findings(pm: Framework) -> Non
     assert {"job_id", "stages"} <= {f.field for f in report.errors}
     data = report.to_dict()
     assert data["ok"] is False and data["errors"][0]["severity"] == "error"
+
+
+def test_lock_after_peers_and_the_strong_yes_ratings_are_loop_settings(pm: Framework) -> None:
+    data = yaml.safe_load(CONTRACT_EXAMPLE)
+    assert "lock_after_peers" not in parse_loop(data, pm).to_dict()["settings"]
+    data["settings"] = {"lock_after_peers": True}
+    data["hiring_bar"] = {"strong_yes_min_ratings_per_must_have": 3}
+    loop = parse_loop(data, pm)
+    assert loop.settings.lock_after_peers is True
+    assert loop.hiring_bar.strong_yes_min_ratings_per_must_have == 3
+    assert parse_loop(loop.to_dict(), pm) == loop
+    data["settings"] = {"lock_after_peers": "yes"}
+    with pytest.raises(LoopError) as caught:
+        parse_loop(data, pm)
+    assert "settings.lock_after_peers" in caught.value.fields()

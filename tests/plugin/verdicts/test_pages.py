@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,6 +11,8 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from plugin.core.models import utcnow
+from plugin.scorecards.models import Rating, Scorecard, ScorecardRevision
 from plugin.verdicts.models import VerdictOverride
 from tests.browser import LiveServer
 from tests.plugin.verdicts.data import DATA, SPEC, make_application, make_loop
@@ -214,3 +217,106 @@ def test_admin_calibration_page(
     assert "+1.00 points" in text and "50%" in text
     agreement = page.locator("table#agreement tbody tr", has_text="Functional Specification")
     assert "Senior PM, Payments" in agreement.inner_text()
+
+
+BORDERLINE = [
+    (
+        "101",
+        "Grace Hopper",
+        "Spec writing",
+        {
+            SPEC: ("on_track", "Named the non-goals, missed one edge case."),
+            "product-delivery": ("on_track", "Shipped in phases."),
+        },
+    ),
+    (
+        "102",
+        "Alan Turing",
+        "Analytics case",
+        {
+            SPEC: ("needs_focus", "Could not say what was out of scope."),
+            DATA: ("on_track", "Checked the denominator."),
+        },
+    ),
+    ("103", "Katherine Johnson", "Product sense", {DATA: ("on_track", "Sized the market.")}),
+]
+
+
+@pytest.mark.browser
+def test_review_page_shows_amendments_borderline_and_what_if(
+    page: Any, live_server: LiveServer, db: Session, make_token: Token
+) -> None:
+    loop = make_loop(db)
+    application = make_application(db, loop, "7", "Bea Borderline", BORDERLINE)
+    db.flush()
+    alan = db.scalars(
+        select(Scorecard).where(
+            Scorecard.application_id == application.id, Scorecard.interviewer_key == "102"
+        )
+    ).one()
+    alan.peers_seen_at = utcnow() - timedelta(minutes=30)
+    db.add(
+        ScorecardRevision(
+            scorecard_id=alan.id,
+            actor="interviewer:102 (Alan Turing)",
+            reason="Read the others' notes and changed my mind.",
+            before={"ratings": {SPEC: {"rating": "on_track", "evidence": "x"}}},
+            after={"ratings": {SPEC: {"rating": "needs_focus", "evidence": "x"}}},
+            after_seeing_peers=True,
+            created_at=utcnow() - timedelta(minutes=20),
+        )
+    )
+    db.commit()
+    app_id = application.id
+    sign_in(
+        page, live_server, make_token("hiring_manager", "3485"), f"/review/applications/{app_id}"
+    )
+
+    # One needs_focus beside one on_track is no veto: on track, flagged borderline.
+    expect(page.locator("#mechanical .rec")).to_have_attribute("data-recommendation", "yes")
+    row = page.locator(f"tr#c-{SPEC}")
+    expect(row).to_have_attribute("data-verdict", "on_track")
+    expect(row).to_have_attribute("data-borderline", "true")
+    expect(row.locator(".badge.borderline")).to_have_text("borderline (needs focus / on track)")
+    assert "borderline" in page.locator("#agenda li").first.inner_text()
+
+    # The amendment, beside the rating and in its own list, marked as after seeing peers.
+    heat = page.locator("table#heatmap")
+    spec_row = heat.locator("tbody tr", has=page.locator("th", has_text="Functional Specification"))
+    mark = spec_row.locator(".amend-mark.after-peers")
+    expect(mark).to_have_count(1)
+    expect(mark).to_contain_text("amended On track → Needs focus, after seeing peers")
+    item = page.locator("#amendments li.amendment")
+    expect(item).to_have_count(1)
+    expect(item).to_have_attribute("data-after-seeing-peers", "true")
+    expect(item).to_contain_text("Alan Turing")
+    expect(item).to_contain_text("Read the others' notes and changed my mind.")
+    expect(item).to_contain_text("Functional Specification: On track → Needs focus")
+
+    # What if Grace had said needs focus too? Two must-have ratings at needs focus: no.
+    field = f"select#wi-{scorecard_of(db, application.id, '101')}-{SPEC}"
+    page.select_option(field, "needs_focus")
+    page.click("#what-if-form button[type=submit]")
+    result = page.locator("#what-if-result .rec")
+    expect(result).to_have_attribute("data-recommendation", "no")
+    expect(page.locator("#what-if-result")).to_contain_text("With 1 rating changed")
+    expect(page.locator("#mechanical .rec")).to_have_attribute("data-recommendation", "yes")
+    # Nothing was stored: the rating is as it was.
+    db.expire_all()
+    stored = db.scalars(
+        select(Rating.rating).where(Rating.application_id == app_id, Rating.competency_id == SPEC)
+    ).all()
+    assert sorted(stored) == ["needs_focus", "on_track"]
+    db.commit()
+
+
+def scorecard_of(db: Session, application_id: int, interviewer_key: str) -> int:
+    card_id = db.scalar(
+        select(Scorecard.id).where(
+            Scorecard.application_id == application_id,
+            Scorecard.interviewer_key == interviewer_key,
+        )
+    )
+    db.commit()
+    assert card_id is not None
+    return card_id
