@@ -151,3 +151,34 @@ def test_not_held_cancels_the_assignment_and_the_recruiter_sees_it(
         "/api/scorecard/not-held", json={"reason": "oops"}, headers=bearer(arranged.tokens[1])
     )
     assert late.status_code == 409
+
+
+def test_the_ats_listing_the_interviewer_again_does_not_undo_not_held(
+    app: Flask, client: FlaskClient, db: Session
+) -> None:
+    from plugin.applications.assignments import ensure_assignments
+    from plugin.core.db import get_session
+    from tests.plugin.scorecards.helpers import INTERVIEWERS, LOOP_DOCUMENT
+    from webhooks.events import InterviewerRef, InterviewRef
+
+    arranged = arrange(app, db)
+    client.post(
+        "/api/scorecard/not-held", json={"reason": "No-show."}, headers=bearer(arranged.tokens[0])
+    )
+    stage = LOOP_DOCUMENT["stages"][0]
+    panel = [
+        InterviewRef(i["ats_interview_id"], i["name"], (InterviewerRef(key, name),))
+        for i, (key, name) in zip(stage["interviews"], INTERVIEWERS, strict=True)
+    ]
+    with app.app_context():
+        session = get_session()
+        application = session.get(type(arranged.application), arranged.application.id)
+        assert application is not None
+        ensure_assignments(session, application, stage, panel, panel=True)  # a panel update
+        session.commit()
+        row = session.get(Assignment, arranged.assignments[0].id)
+        assert row is not None and row.status == "cancelled" and row.not_held_at is not None
+        ensure_assignments(session, application, stage, panel, reopen=True)  # stage re-entered
+        session.commit()
+        row = session.get(Assignment, arranged.assignments[0].id)
+        assert row is not None and row.status == "pending" and row.not_held_at is None
