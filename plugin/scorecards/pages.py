@@ -223,7 +223,7 @@ def _render(
         values = {**saved, "reason": ""}
     revisions: list[ScorecardRevision] = revisions_of(session, own)
     peers = peer_scorecards(session, ctx, own)
-    if peers is not None and own is not None and note_peers_shown(session, own):
+    if peers and own is not None and note_peers_shown(session, own):
         session.commit()  # the first sight of peers' ratings: later changes are marked so
     names = {c.id: c.name for c in ctx.framework.competencies} if ctx.framework else {}
     guide = _guide_html(ctx)

@@ -81,10 +81,12 @@ def scorecard_json(session: Session, ctx: InterviewContext) -> dict[str, Any]:
         "not_held": _not_held(assignment),
     }
     peers = peer_scorecards(session, ctx, own)
-    if peers is not None and own is not None:
-        # Shown now: recorded the first time (the caller commits), so that any later change
-        # of a rating is marked as made after seeing peers.
-        note_peers_shown(session, own)
+    if peers is not None:
+        if peers and own is not None:
+            # Peers' ratings shown now: recorded the first time (the caller commits), so that
+            # any later change of a rating is marked as made after seeing them. An empty
+            # list shows nobody's ratings and records nothing.
+            note_peers_shown(session, own)
         body["peers"] = [peer_json(p) for p in peers]
     body["peers_seen_at"] = iso(own.peers_seen_at) if own else None
     body["lock_after_peers"] = ctx.lock_after_peers

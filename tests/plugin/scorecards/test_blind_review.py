@@ -89,6 +89,8 @@ def test_amendment_without_having_seen_peers_is_not_marked(
     app: Flask, client: FlaskClient, db: Session, auth: Auth
 ) -> None:
     arranged = arrange(app, db, settings={"show_peers_after_submit": False})
+    peer = full_body(["fluency-with-data", SPEC])
+    client.put("/api/scorecard", json=peer, headers=bearer(arranged.tokens[2]))
     client.put(
         "/api/scorecard", json=full_body([SPEC, DELIVERY]), headers=bearer(arranged.tokens[1])
     )
@@ -103,7 +105,11 @@ def test_lock_after_peers_refuses_rating_changes_but_not_evidence(
 ) -> None:
     arranged = arrange(app, db, settings={"lock_after_peers": True})
     token = arranged.tokens[1]
-    client.put("/api/scorecard", json=full_body([SPEC, DELIVERY]), headers=bearer(token))
+    peer = full_body(["fluency-with-data", SPEC])
+    client.put("/api/scorecard", json=peer, headers=bearer(arranged.tokens[2]))
+    first = client.put("/api/scorecard", json=full_body([SPEC, DELIVERY]), headers=bearer(token))
+    # Submitted first and shown no peer: an amendment now would not be "after peers".
+    assert first.get_json()["peers"] and first.get_json()["peers_seen_at"] is not None
     shown = client.get("/api/scorecard", headers=bearer(token)).get_json()
     assert shown["lock_after_peers"] is True and shown["peers_seen_at"] is not None
     refused = amend(client, token, {SPEC: "outperforming", DELIVERY: "on_track"}, "Changed mind")
@@ -182,3 +188,19 @@ def test_the_ats_listing_the_interviewer_again_does_not_undo_not_held(
         session.commit()
         row = session.get(Assignment, arranged.assignments[0].id)
         assert row is not None and row.status == "pending" and row.not_held_at is None
+
+
+def test_being_shown_no_peer_is_not_seeing_peers(
+    app: Flask, client: FlaskClient, db: Session
+) -> None:
+    arranged = arrange(app, db)
+    token = arranged.tokens[1]
+    first = client.put("/api/scorecard", json=full_body([SPEC, DELIVERY]), headers=bearer(token))
+    assert first.get_json()["peers"] == [] and first.get_json()["peers_seen_at"] is None
+    changed = amend(client, token, {SPEC: "outperforming", DELIVERY: "on_track"}, "Typo")
+    assert changed.get_json()["revisions"][0]["after_seeing_peers"] is False
+    # Once a peer has submitted, the next look is the first sight.
+    peer = full_body(["fluency-with-data", SPEC])
+    client.put("/api/scorecard", json=peer, headers=bearer(arranged.tokens[2]))
+    seen = client.get("/api/scorecard", headers=bearer(token)).get_json()
+    assert len(seen["peers"]) == 1 and seen["peers_seen_at"] is not None

@@ -566,8 +566,9 @@ def test_the_page_refuses_nothing_rated_offers_not_held_and_marks_later_amendmen
     assert "or mark the interview as not held" in refused.get_data(as_text=True)
     assert 'href="#not-held"' in refused.get_data(as_text=True)
 
-    # Submitting shows the peers (none yet): the first sight is recorded; a later amendment
-    # says so on the page.
+    # Submitting shows the peers (one has submitted): the first sight is recorded; a later
+    # amendment says so on the page.
+    submit_peer(client, arranged, 2, "Peer notes.")
     assert client.post(f"/i/{token}", data=complete_form(csrf)).status_code == 303
     html, csrf = open_page(client, token)
     assert 'id="after-peers-note"' in html
