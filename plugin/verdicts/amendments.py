@@ -78,9 +78,11 @@ def not_held(session: Session, application_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def amended_cells(items: list[dict[str, Any]]) -> dict[tuple[int, str], list[dict[str, Any]]]:
+def amended_cells(
+    items: list[dict[str, Any]],
+) -> dict[tuple[int | str, str], list[dict[str, Any]]]:
     """The amendments that changed each (scorecard, competency) rating, for the heatmap."""
-    cells: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    cells: dict[tuple[int | str, str], list[dict[str, Any]]] = {}
     for item in items:
         for change in item["changes"]:
             entry = {**change, **{k: item[k] for k in ("after_seeing_peers", "reason", "at")}}

@@ -82,7 +82,7 @@ def _domain_error_page(error: DomainError) -> Response:
 
 
 def heatmap(
-    verdict: Verdict, amended: Mapping[tuple[int, str], list[dict[str, Any]]] | None = None
+    verdict: Verdict, amended: Mapping[tuple[int | str, str], list[dict[str, Any]]] | None = None
 ) -> dict[str, Any]:
     """Columns: one per submitted scorecard (interviewer and interview); rows: competencies.
     Each cell: the rating, its scorecard, and the amendments that changed it (if any)."""
@@ -98,7 +98,7 @@ def heatmap(
     for competency in verdict.competencies:
         cells: dict[tuple[str, str, str], dict[str, Any]] = {}
         for r in competency.ratings:
-            changes = (amended or {}).get((r.scorecard, competency.id), [])  # type: ignore[arg-type]
+            changes = (amended or {}).get((r.scorecard, competency.id), [])
             cells[(r.interviewer, r.interview, str(r.scorecard))] = {
                 "rating": r.rating,
                 "field": f"wi-{r.scorecard}-{competency.id}",
