@@ -5,7 +5,8 @@
 
 1. ``aggregate`` for one application with 6 interviewers x 12 competencies (every
    interviewer rating every competency: the worst case of a loop), in microseconds per call,
-   in-process; beside it ``summarize`` (the comparison's per-candidate path).
+   in-process; beside it ``summarize`` (the comparison's per-candidate path). Goal (issue
+   16): ``aggregate`` at most 100 µs, best of 7; the script exits non-zero otherwise.
 2. A job with N applications and M ratings on PostgreSQL (a scratch database created on the
    server and dropped afterwards). In the same run and on the same engine:
    - the baseline: the raw SQL query that reads those ratings (application, competency,
@@ -56,6 +57,7 @@ POINTS = ("needs_focus", "on_track", "outperforming", "no_evidence")
 WEIGHTS = (2, 6, 3, 1)
 MUST = ["functional-specification", "fluency-with-data"]
 ATS, JOB = "greenhouse", "bench-3485"
+AGGREGATE_GOAL_US = 100.0
 
 
 # -- 1. in-process ------------------------------------------------------------------------------
@@ -364,12 +366,16 @@ def write_report(path: Path, inproc: dict[str, float], pg: dict[str, Any] | None
         "",
         "| what | µs per call |",
         "|---|---|",
-        f"| `aggregate` (the full verdict: per competency, areas, shape, archetype) | "
+        f"| `aggregate` (the verdict: per competency, recommendation, rule, shape; areas and "
+        f"archetype are worked out when read) | "
         f"{inproc['aggregate']:.0f} ({inproc['aggregate_median']:.0f}) |",
         f"| `aggregate(...).to_dict()` (the API's JSON body) | "
         f"{inproc['aggregate_to_dict']:.0f} ({inproc['aggregate_to_dict_median']:.0f}) |",
         f"| `summarize` from per-point counts (the job page's per-candidate path) | "
         f"{inproc['summarize']:.0f} ({inproc['summarize_median']:.0f}) |",
+        "",
+        f"Goal: `aggregate` at most {AGGREGATE_GOAL_US:.0f} µs (best of 7): "
+        f"**{'PASS' if inproc['aggregate'] <= AGGREGATE_GOAL_US else 'FAIL'}**.",
         "",
     ]
     if pg is not None:
@@ -443,7 +449,7 @@ def main() -> int:
     print(write_report(args.out, inproc, pg))
     if pg is not None and (pg["ratio"] > 3 or pg["page_queries"] != pg["small_page_queries"]):
         return 1
-    return 0
+    return 0 if inproc["aggregate"] <= AGGREGATE_GOAL_US else 1
 
 
 if __name__ == "__main__":

@@ -15,13 +15,15 @@ archetype, which is said just as plainly.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from scorecards.framework import Framework
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ShapePoint:
+    """Read-only by convention (not frozen, for the verdict benchmark's sake)."""
+
     id: str
     name: str
     area: str
@@ -38,12 +40,37 @@ class ShapePoint:
 
 @dataclass(frozen=True, slots=True)
 class ArchetypeMatch:
+    """One archetype's fit. The reason is put into words when it is read: a verdict ranks
+    every archetype, and most reasons are never shown (the verdict benchmark noticed)."""
+
     id: str
     name: str
     score: float
-    reason: str
     strong: tuple[str, ...]
     growth_areas: tuple[str, ...]
+    above: tuple[str, ...]  # the strong competencies above the candidate's average
+    below: tuple[str, ...]  # the growth areas below it
+    of_strong: int  # how many strong and growth competencies the archetype has
+    of_growth: int
+    framework: Framework = field(repr=False, compare=False)
+
+    @property
+    def reason(self) -> str:
+        parts = []
+        if self.above:
+            parts.append(f"stronger than their own average in {self._names(self.above)}")
+        if self.below:
+            parts.append(f"weaker in {self._names(self.below)}")
+        if not parts:
+            parts.append(f"no lean towards {self._names(self.strong)}")
+        return (
+            f"{self.name}: " + "; ".join(parts) + f" (lean {self.score:+.2f} scale points; "
+            f"{len(self.strong)} of {self.of_strong} strong and {len(self.growth_areas)} of "
+            f"{self.of_growth} growth competencies rated)."
+        )
+
+    def _names(self, ids: tuple[str, ...]) -> str:
+        return _joined([self.framework.competency(i).name for i in ids])
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -80,8 +107,7 @@ def shape(
     return tuple(points)
 
 
-def _names(framework: Framework, ids: list[str]) -> str:
-    names = [framework.competency(i).name for i in ids]
+def _joined(names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
@@ -105,23 +131,18 @@ def nearest_archetype(framework: Framework, points: tuple[ShapePoint, ...]) -> A
         lift = sum(rated[c] - average for c in strong) / len(strong)
         dip = sum(rated[c] - average for c in growth) / len(growth) if growth else 0.0
         score = lift - dip
-        above = [c for c in strong if rated[c] > average]
-        below = [c for c in growth if rated[c] < average]
-        parts = []
-        if above:
-            parts.append(f"stronger than their own average in {_names(framework, above)}")
-        if below:
-            parts.append(f"weaker in {_names(framework, below)}")
-        if not parts:
-            parts.append(f"no lean towards {_names(framework, strong)}")
-        reason = (
-            f"{archetype.name}: " + "; ".join(parts) + f" (lean {score:+.2f} scale points; "
-            f"{len(strong)} of {len(archetype.strong)} strong and {len(growth)} of "
-            f"{len(archetype.growth_areas)} growth competencies rated)."
-        )
         matches.append(
             ArchetypeMatch(
-                archetype.id, archetype.name, score, reason, tuple(strong), tuple(growth)
+                archetype.id,
+                archetype.name,
+                score,
+                tuple(strong),
+                tuple(growth),
+                tuple(c for c in strong if rated[c] > average),
+                tuple(c for c in growth if rated[c] < average),
+                len(archetype.strong),
+                len(archetype.growth_areas),
+                framework,
             )
         )
     # Ties resolve by the framework's order of archetypes, so the result does not wobble.

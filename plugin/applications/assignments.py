@@ -153,7 +153,9 @@ def _assign(
     if known is not None:
         if not known.interviewer_name and person.name:
             known.interviewer_name = person.name[:300]
-        if current and known.status == Status.CANCELLED:
+        # Its interviewer said the interview was not held: the ATS still listing them for it
+        # does not undo that (a new stage entry does; see _reopen).
+        if current and known.status == Status.CANCELLED and known.not_held_at is None:
             _reopen(session, known, touched)
         return
     open_slot = by_person.get("")
@@ -178,6 +180,7 @@ def _assign(
 
 def _reopen(session: Session, row: Assignment, touched: list[Assignment]) -> None:
     row.status, row.cancelled_at = Status.PENDING, None
+    row.not_held_at, row.not_held_reason = None, None  # the interview is expected again
     if row.interviewer_key:  # its interviewer gets their link (again)
         session.flush()
         signals.assignment_created.send(session, assignment=row)

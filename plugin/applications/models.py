@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from plugin.core.models import Base, utcnow
@@ -101,5 +101,9 @@ class Assignment(Base):
     ends_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    # The interviewer's word that the interview did not take place (instead of a scorecard
+    # that rates nothing); the assignment is cancelled with it and the recruiter sees why.
+    not_held_at: Mapped[datetime | None]
+    not_held_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -122,6 +122,8 @@ def form_to_document(form: MultiDict[str, str]) -> dict[str, Any]:
         "reminder_hours": [h for h in hours if h != ""],
         "escalate_after_hours": _number(form.get("escalate_after_hours", "48") or "48"),
     }
+    if form.get("lock_after_peers") == "on":
+        document["settings"]["lock_after_peers"] = True
     return document
 
 

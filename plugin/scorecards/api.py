@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import marshmallow as ma
 from flask import current_app, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -42,6 +43,7 @@ from plugin.scorecards.service import (
     ScorecardInput,
     assignment_for_link,
     load_context,
+    mark_not_held,
     revoke_links,
     save_scorecard,
     scorecard_json,
@@ -55,6 +57,8 @@ blp = Blueprint(
 )
 
 SCORECARD_RULE = "/api/scorecard"
+NOT_HELD_RULE = "/api/scorecard/not-held"
+LINK_RULES = (SCORECARD_RULE, NOT_HELD_RULE)
 
 
 def _unauthorized(message: str, code: str = "unauthorized") -> ApiError:
@@ -66,7 +70,7 @@ def _unauthorized(message: str, code: str = "unauthorized") -> ApiError:
 @blp.before_request
 def authenticate_link() -> None:
     """Runs before the body is parsed, so a request without a valid link learns nothing."""
-    if request.url_rule is None or request.url_rule.rule != SCORECARD_RULE:
+    if request.url_rule is None or request.url_rule.rule not in LINK_RULES:
         return
     token = bearer_token()
     if token is None:
@@ -84,7 +88,7 @@ def authenticate_link() -> None:
 
 @blp.after_request
 def no_store(response: Response) -> Response:
-    if request.url_rule is not None and request.url_rule.rule == SCORECARD_RULE:
+    if request.url_rule is not None and request.url_rule.rule in LINK_RULES:
         response.headers["Cache-Control"] = "no-store"
         response.headers["Referrer-Policy"] = "no-referrer"
     return response
@@ -98,7 +102,9 @@ class ScorecardView(MethodView):
         """The interviewer's own scorecard and the interview it belongs to."""
         session = get_session()
         ctx = load_context(session, g.link_assignment, registry().get)
-        return scorecard_json(session, ctx)
+        body = scorecard_json(session, ctx)
+        session.commit()  # the first sight of peers' ratings, when this was it
+        return body
 
     @blp.arguments(ScorecardInputSchema)
     @blp.response(200, ScorecardOutSchema)
@@ -120,7 +126,32 @@ class ScorecardView(MethodView):
             raise ApiError(
                 409, "The scorecard changed at the same moment elsewhere; send it again."
             ) from None
-        return scorecard_json(session, ctx)
+        body = scorecard_json(session, ctx)
+        session.commit()
+        return body
+
+
+class NotHeldSchema(ma.Schema):
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
+
+
+@blp.route("/scorecard/not-held", methods=["POST"])
+@blp.arguments(NotHeldSchema)
+@blp.response(200, ScorecardOutSchema)
+@blp.alt_response(409, description="A scorecard was submitted, or the interview was cancelled")
+def not_held(body: dict[str, Any]) -> dict[str, Any]:
+    """Mark the interview as not held (with a reason) instead of submitting a scorecard that
+    rates nothing: the assignment is cancelled and the recruiter sees why."""
+    session = get_session()
+    ctx = load_context(session, g.link_assignment, registry().get)
+    try:
+        mark_not_held(session, ctx, body["reason"])
+        session.commit()
+    except ScorecardError:
+        session.rollback()
+        raise
+    session.refresh(ctx.assignment)
+    return scorecard_json(session, ctx)
 
 
 def _assignment_for_recruiter(assignment_id: int) -> Assignment:

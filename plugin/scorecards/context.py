@@ -48,6 +48,8 @@ class InterviewContext:
     competencies: tuple[CompetencyCard, ...]
     show_peers_after_submit: bool = True
     loop_spec: LoopSpec | None = None
+    # settings.lock_after_peers: no rating changes once the interviewer has seen peers'.
+    lock_after_peers: bool = False
 
     @property
     def competency_ids(self) -> tuple[str, ...]:
@@ -114,6 +116,13 @@ def _show_peers(definition: Mapping[str, Any], spec: LoopSpec | None) -> bool:
     return True
 
 
+def _lock_after_peers(definition: Mapping[str, Any], spec: LoopSpec | None) -> bool:
+    if spec is not None:
+        return spec.settings.lock_after_peers
+    raw = definition.get("settings")
+    return isinstance(raw, Mapping) and raw.get("lock_after_peers") is True
+
+
 def load_context(
     session: Session,
     assignment: Assignment,
@@ -169,4 +178,5 @@ def load_context(
         competencies=tuple(cards),
         show_peers_after_submit=_show_peers(definition, spec),
         loop_spec=spec,
+        lock_after_peers=_lock_after_peers(definition, spec),
     )

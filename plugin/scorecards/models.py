@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from plugin.core.models import Base, utcnow
@@ -45,6 +45,9 @@ class Scorecard(Base):
     interviewed_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
     amended_at: Mapped[datetime | None]
+    # The first time its interviewer was shown peers' ratings: every later change of a
+    # rating is an amendment "after seeing peers" (and refused where the loop locks them).
+    peers_seen_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -85,6 +88,7 @@ class ScorecardRevision(Base):
     reason: Mapped[str] = mapped_column(Text)
     before: Mapped[dict[str, Any]]
     after: Mapped[dict[str, Any]]
+    after_seeing_peers: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

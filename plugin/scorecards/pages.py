@@ -49,6 +49,8 @@ from plugin.scorecards.service import (
     ScorecardInput,
     assignment_for_link,
     load_context,
+    mark_not_held,
+    note_peers_shown,
     ordered_ratings,
     peer_scorecards,
     revisions_of,
@@ -215,6 +217,8 @@ def _field_anchor(field: str, ctx: InterviewContext) -> str:
         return f"recommendation-{next(iter(RECOMMENDATION_NAMES))}"
     if field in ("notes", "reason"):
         return field
+    if field == "ratings":  # nothing rated: the way out is "not held"
+        return "not-held"
     return "scorecard-form"
 
 
@@ -239,6 +243,8 @@ def _render(
         values = {**saved, "reason": ""}
     revisions: list[ScorecardRevision] = revisions_of(session, own)
     peers = peer_scorecards(session, ctx, own)
+    if peers and own is not None and note_peers_shown(session, own):
+        session.commit()  # the first sight of peers' ratings: later changes are marked so
     names = {c.id: c.name for c in ctx.framework.competencies} if ctx.framework else {}
     built = _guide(ctx)
     guide = _guide_html(built)
@@ -344,6 +350,28 @@ def post_form(token: str) -> Response:
         }[result.action],
         "success",
     )
+    return redirect(url_for("interviewer.page", token=token), code=303)
+
+
+@bp.post("/i/<token>/not-held")
+def post_not_held(token: str) -> Response:
+    """The interview did not take place: marked so, with the reason, instead of a scorecard."""
+    try:
+        check_csrf()
+    except ApiError as error:
+        return _csrf_failed(error)
+    opened = _open(token)
+    if isinstance(opened, Response):
+        return opened
+    session = get_session()
+    ctx = load_context(session, opened, registry().get)
+    try:
+        mark_not_held(session, ctx, request.form.get("reason", ""))
+        session.commit()
+    except ScorecardError as exc:
+        session.rollback()
+        return _render(ctx, token, errors=exc.fields, message=exc.message, status=exc.status)
+    flash("Marked as not held; the recruiter sees it.", "success")
     return redirect(url_for("interviewer.page", token=token), code=303)
 
 

@@ -15,8 +15,9 @@ from plugin.applications.models import Assignment, AssignmentStatus
 from plugin.core import signals
 from plugin.core.models import utcnow
 from plugin.scorecards.context import InterviewContext
-from plugin.scorecards.errors import ScorecardConflict, ScorecardNotFound
+from plugin.scorecards.errors import ScorecardConflict, ScorecardInvalid, ScorecardNotFound
 from plugin.scorecards.inputs import (
+    REASON_MAX_CHARS,
     UNRATED,
     ScorecardInput,
     check_input,
@@ -25,6 +26,7 @@ from plugin.scorecards.inputs import (
 )
 from plugin.scorecards.models import Rating, Scorecard, ScorecardRevision, ScorecardStatus
 from plugin.scorecards.reading import content_of, iso, scorecard_for, snapshot
+from scorecards.framework import NO_EVIDENCE
 
 
 @dataclass(frozen=True)
@@ -130,9 +132,18 @@ def _amend(
     missing = missing_for_submit(ctx, data)
     if missing:
         raise incomplete(missing)
+    refuse_if_nothing_rated(ctx, data)
     before = snapshot(scorecard)
     if _unchanged(ctx, data, before):
         return SaveResult(scorecard, "unchanged")
+    seen_peers = scorecard.peers_seen_at is not None
+    if seen_peers and ctx.lock_after_peers and _ratings_change(data, before):
+        raise ScorecardConflict(
+            "This loop locks ratings once you have seen other interviewers' ratings; "
+            "raise it in the debrief instead.",
+            code="locked_after_peers",
+            fields={"ratings": "Ratings cannot change after seeing peers' ratings."},
+        )
     _write(scorecard, data, scorecard.application_id, ctx.competency_ids)
     scorecard.amended_at = now
     session.flush()
@@ -143,12 +154,97 @@ def _amend(
         reason=data.reason,
         before={**before, "submitted_at": iso(scorecard.submitted_at)},
         after={**snapshot(scorecard), "amended_at": iso(now)},
+        after_seeing_peers=seen_peers,
         created_at=now,
     )
     session.add(revision)
     session.flush()
     signals.scorecards_changed.send(session, application_id=scorecard.application_id)
     return SaveResult(scorecard, "amended", revision)
+
+
+def _ratings_change(data: ScorecardInput, before: dict[str, Any]) -> bool:
+    """Whether the body changes any rating point (evidence and notes aside)."""
+    old = before["ratings"]
+    return any(
+        (old.get(cid) or {}).get("rating") != (given.rating or None)
+        for cid, given in data.ratings.items()
+    )
+
+
+def refuse_if_nothing_rated(ctx: InterviewContext, data: ScorecardInput) -> None:
+    """A submission whose every competency is no_evidence says nothing about the candidate
+    and would only open the peers' ratings: refused (422 ``nothing_rated``); the interviewer
+    marks the interview as not held instead."""
+    given = [data.ratings[cid].rating for cid in ctx.competency_ids if cid in data.ratings]
+    if given and all(rating == NO_EVIDENCE for rating in given):
+        raise ScorecardInvalid(
+            "Every competency is “no evidence”, so the scorecard rates nothing. Rate what "
+            "you saw, or, if the interview did not take place, mark it as not held.",
+            code="nothing_rated",
+            fields={"ratings": "Rate at least one competency, or mark the interview as not held."},
+        )
+
+
+def note_peers_shown(session: Session, own: Scorecard, *, now: datetime | None = None) -> bool:
+    """Record the first time an interviewer is shown peers' ratings, on each of their
+    submitted scorecards of the application (one person may hold two interviews); True when
+    this is that first time. The caller commits."""
+    if own.peers_seen_at is not None:
+        return False
+    now = now or utcnow()
+    query = select(Scorecard).where(
+        Scorecard.application_id == own.application_id,
+        Scorecard.status == ScorecardStatus.SUBMITTED,
+        Scorecard.peers_seen_at.is_(None),
+    )
+    if own.interviewer_key:
+        query = query.where(Scorecard.interviewer_key == own.interviewer_key)
+    else:
+        query = query.where(Scorecard.id == own.id)
+    for card in session.scalars(query):
+        card.peers_seen_at = now
+    own.peers_seen_at = now
+    session.flush()
+    return True
+
+
+def mark_not_held(
+    session: Session, ctx: InterviewContext, reason: str, *, now: datetime | None = None
+) -> Assignment:
+    """The interviewer's word that the interview did not take place: the assignment is
+    cancelled (no scorecard is expected of it) with the time and reason, which the recruiter
+    sees on the review page and in the verdict JSON. Refused once a scorecard is submitted."""
+    now = now or utcnow()
+    reason = reason.strip()
+    if not reason:
+        raise ScorecardInvalid(
+            "Say why the interview did not take place.",
+            code="reason_required",
+            fields={"reason": "Say why the interview did not take place."},
+        )
+    if len(reason) > REASON_MAX_CHARS:
+        raise ScorecardInvalid(
+            f"At most {REASON_MAX_CHARS} characters.",
+            fields={"reason": f"At most {REASON_MAX_CHARS} characters."},
+        )
+    assignment = _lock(session, ctx.assignment)
+    if assignment.status == AssignmentStatus.SUBMITTED:
+        raise ScorecardConflict(
+            "This scorecard was submitted, so the interview took place.", code="submitted"
+        )
+    if assignment.status == AssignmentStatus.CANCELLED and assignment.not_held_at is None:
+        raise ScorecardConflict(
+            "This interview was cancelled; its scorecard can no longer change.",
+            code="assignment_cancelled",
+        )
+    assignment.status = AssignmentStatus.CANCELLED
+    assignment.cancelled_at = assignment.cancelled_at or now
+    assignment.not_held_at = assignment.not_held_at or now
+    assignment.not_held_reason = reason
+    session.flush()
+    signals.scorecards_changed.send(session, application_id=assignment.application_id)
+    return assignment
 
 
 def _unchanged(ctx: InterviewContext, data: ScorecardInput, before: dict[str, Any]) -> bool:
@@ -182,6 +278,7 @@ def _save_own(
         missing = missing_for_submit(ctx, data)
         if missing:
             raise incomplete(missing)
+        refuse_if_nothing_rated(ctx, data)
     if scorecard is None:
         scorecard = Scorecard(
             application_id=assignment.application_id,

@@ -116,6 +116,7 @@ class RevisionSchema(ma.Schema):
     id = ma.fields.Integer()
     kind = ma.fields.String()
     after_submission = ma.fields.Boolean()
+    after_seeing_peers = ma.fields.Boolean()
     actor = ma.fields.String()
     reason = ma.fields.String()
     created_at = ma.fields.String()
@@ -152,6 +153,11 @@ class ScorecardOutSchema(ma.Schema):
     amended_after_submission = ma.fields.Boolean()
     revisions = ma.fields.List(ma.fields.Nested(RevisionSchema))
     peers = ma.fields.List(ma.fields.Nested(PeerScorecardSchema))
+    # When peers' ratings were first shown (later rating changes are marked so), whether
+    # the loop then locks ratings, and the interviewer's "not held" with its reason.
+    peers_seen_at = ma.fields.String(allow_none=True)
+    lock_after_peers = ma.fields.Boolean()
+    not_held = ma.fields.Dict(allow_none=True)
 
 
 class LinkSchema(ma.Schema):

@@ -14,7 +14,12 @@ rules:
   reason and leaves a ``ScorecardRevision`` with who, when, why, and the scorecard before and
   after, so the original stays readable.
 - Peers' scorecards are visible to an interviewer only once their own is submitted, and only
-  if the loop allows it (``settings.show_peers_after_submit``, default yes).
+  if the loop allows it (``settings.show_peers_after_submit``, default yes). The first time
+  they are shown is recorded (``Scorecard.peers_seen_at``); every later amendment is marked
+  ``after_seeing_peers``, and a loop with ``settings.lock_after_peers`` refuses rating
+  changes then (409 ``locked_after_peers``).
+- A submission that rates nothing (every competency "no evidence") is refused (422
+  ``nothing_rated``): an interview that did not take place is marked as not held instead.
 
 The work is split by step: ``context`` (the interview as the interviewer sees it),
 ``inputs`` (what they send and its checks), ``saving`` (drafts, submission, amendments),
@@ -58,7 +63,15 @@ from plugin.scorecards.reading import (
     scorecard_for,
     snapshot,
 )
-from plugin.scorecards.saving import SaveResult, interviewer_actor, revoke_links, save_scorecard
+from plugin.scorecards.saving import (
+    SaveResult,
+    interviewer_actor,
+    mark_not_held,
+    note_peers_shown,
+    refuse_if_nothing_rated,
+    revoke_links,
+    save_scorecard,
+)
 from scorecards.framework import NO_EVIDENCE
 
 __all__ = [
@@ -85,10 +98,13 @@ __all__ = [
     "check_input",
     "interviewer_actor",
     "load_context",
+    "mark_not_held",
     "missing_for_submit",
+    "note_peers_shown",
     "ordered_ratings",
     "peer_json",
     "peer_scorecards",
+    "refuse_if_nothing_rated",
     "revision_json",
     "revisions_of",
     "revoke_links",

@@ -7,7 +7,10 @@
 - ``comparison``: a job's candidates side by side;
 - ``api`` (``/api/applications/<id>/verdict``, calibration), ``pages`` and ``charts``: the
   hiring manager's review and job pages;
-- ``writeback``: the verdict note written back to the ATS;
+- ``writeback``: the verdict note written back to the ATS; ``upgrade``: open applications'
+  verdicts recomputed once under a new hiring bar (the ``verdict-bar`` sweep);
+- ``amendments``: amendments (after seeing peers or not) and interviews not held;
+  ``preview``: the hiring bar's playground (``POST /api/verdicts/preview``, "what if");
 - ``development`` (``plan_api``, ``plan_pages``, ``plan_note``): the development plan after
   the hire, built from the verdict, saved by the hiring manager, optionally noted in the ATS.
 """
@@ -27,6 +30,7 @@ from plugin.verdicts import (
     plan_note,
     plan_pages,
     service,
+    upgrade,
     writeback,
 )
 
@@ -36,8 +40,10 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     api_of(app).register_blueprint(plan_api.blp)
     app.register_blueprint(plan_pages.bp)
-    job_registry(app).add_handler(writeback.KIND, writeback.write_verdict_note)
-    job_registry(app).add_handler(plan_note.KIND, plan_note.write_plan_note)
+    jobs = job_registry(app)
+    jobs.add_handler(writeback.KIND, writeback.write_verdict_note)
+    jobs.add_handler(plan_note.KIND, plan_note.write_plan_note)
+    jobs.add_sweep(upgrade.SWEEP, upgrade.SWEEP_SECONDS, upgrade.rebar)
     signals.scorecards_changed.connect(service.announce_if_complete)
     signals.verdict_completed.connect(writeback.verdict_completed)
     signals.application_purged.connect(forgetting.forget_verdicts)

@@ -4,6 +4,8 @@
   the override beside it, areas, shape, archetype, agenda and pending scorecards).
 - ``POST /api/applications/<id>/override``: a hiring manager's recommendation with a
   required reason, recorded beside the mechanical verdict, never replacing it.
+- ``POST /api/verdicts/preview``: the verdict a set of ratings would get under a loop's
+  hiring bar (the same JSON and code as a stored application's), nothing stored.
 - ``GET /api/jobs/<ats>/<job_id>/candidates``: a job's candidates side by side; sortable
   and paged.
 - ``GET /api/calibration``: interviewer calibration and inter-rater agreement (admin).
@@ -22,11 +24,14 @@ from flask_smorest import Blueprint
 from plugin.auth.tokens import current_principal, require_role
 from plugin.core.db import get_session
 from plugin.core.errors import ApiError
+from plugin.loops.models import Loop
 from plugin.verdicts import calibration as calibration_service
 from plugin.verdicts import service
 from plugin.verdicts.access import visible_application
 from plugin.verdicts.comparison import job_comparison
 from plugin.verdicts.overrides import record_override
+from plugin.verdicts.preview import preview_verdict
+from plugin.verdicts.settings import loop_settings
 from scorecards.scale import RECOMMENDATIONS
 
 blp = Blueprint("verdicts", __name__, url_prefix="/api", description="Verdicts and calibration")
@@ -39,6 +44,21 @@ class OverrideSchema(ma.Schema):
         metadata={"enum": RECOMMENDATIONS},
     )
     reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=5000))
+
+
+class PreviewRatingSchema(ma.Schema):
+    interviewer = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=300))
+    competency = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    rating = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
+
+
+class PreviewSchema(ma.Schema):
+    loop_id = ma.fields.Integer(required=True, strict=True)
+    ratings = ma.fields.List(
+        ma.fields.Nested(PreviewRatingSchema),
+        required=True,
+        validate=ma.validate.Length(max=2000),
+    )
 
 
 class CandidatesQuerySchema(ma.Schema):
@@ -80,6 +100,23 @@ def post_override(data: dict[str, Any], application_id: int) -> dict[str, Any]:
     )
     session.commit()
     return service.verdict_payload(session, application_id)
+
+
+@blp.route("/verdicts/preview", methods=["POST"])
+@require_role("recruiter", "hiring_manager")  # before the body is validated
+@blp.arguments(PreviewSchema)
+@blp.response(200)
+@blp.alt_response(422, description="Invalid competencies or rating points, each named")
+def post_preview(data: dict[str, Any]) -> dict[str, Any]:
+    """The verdict these ratings would get under the loop's hiring bar: the same JSON as
+    ``GET /api/applications/<id>/verdict``, computed by the same code; nothing is stored."""
+    session = get_session()
+    loop = session.get(Loop, data["loop_id"])
+    if loop is None:
+        raise ApiError(404, f"No loop with id {data['loop_id']}.", fields={"loop_id": "unknown"})
+    if not current_principal().can_see_job(loop.job_id):
+        raise ApiError(403, "Your token is scoped to another job.", fields={"loop_id": "other job"})
+    return preview_verdict(loop_settings(loop), data["ratings"])
 
 
 @blp.route("/jobs/<ats>/<job_id>/candidates")

@@ -71,6 +71,7 @@ class CandidateRow:
             "verdicts": dict(self.summary.verdicts),
             "counts": dict(self.summary.counts),
             "splits": list(self.summary.splits),
+            "borderline": list(self.summary.borderline),
             "gaps": list(self.summary.gaps),
         }
 

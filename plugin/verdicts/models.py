@@ -41,6 +41,8 @@ class VerdictRecord(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
     recommendation: Mapped[str] = mapped_column(String(32))
     summary: Mapped[dict[str, Any]]
+    # The hiring bar it was computed under (NULL: before the monotone bar, migration 0006).
+    bar_version: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -1,13 +1,17 @@
 """The hiring manager's pages: one candidate's review, a job's comparison, admin calibration.
 
 The review page is built to run a debrief from: the agenda (splits and thin must-haves
-first), the heatmap of competencies by interviewer, the per-competency verdicts with the
-evidence one click away, the shape, gaps and pending scorecards, the recommendation with its
-rule, and the override form (reason required; the mechanical verdict stays beside it).
+first), the heatmap of competencies by interviewer (amended ratings marked, with "after
+seeing peers" where so), the per-competency verdicts with their split and borderline flags
+and the evidence one click away, the amendments, the shape, gaps, pending scorecards and
+interviews not held, the recommendation with its rule, the "what if" panel (the hiring
+bar's playground: change ratings, see the recommendation move, nothing stored) and the
+override form (reason required; the mechanical verdict stays beside it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -22,11 +26,13 @@ from plugin.loops import reader
 from plugin.verdicts import calibration as calibration_service
 from plugin.verdicts import service
 from plugin.verdicts.access import visible_application
+from plugin.verdicts.amendments import amended_cells, amendments, not_held
 from plugin.verdicts.charts import RadarAxis, distribution_svg, radar_svg
 from plugin.verdicts.comparison import job_comparison
 from plugin.verdicts.export import comparison_csv, csv_filename
 from plugin.verdicts.overrides import list_overrides, record_override
-from plugin.verdicts.settings import loop_settings
+from plugin.verdicts.preview import preview_verdict
+from plugin.verdicts.settings import LoopSettings, loop_settings
 from scorecards.aggregation import Verdict
 from scorecards.scale import RECOMMENDATIONS, Recommendation
 
@@ -38,6 +44,7 @@ LABELS = {
     "outperforming": "Outperforming",
     "no_evidence": "No evidence",
     "split": "Split",
+    "borderline": "Borderline",
     "not_assessed": "Not assessed",
     **{r.value: r.label for r in Recommendation},
 }
@@ -75,8 +82,11 @@ def _domain_error_page(error: DomainError) -> Response:
     return _error_page(status_of(error), error.message)
 
 
-def heatmap(verdict: Verdict) -> dict[str, Any]:
-    """Columns: one per submitted scorecard (interviewer and interview); rows: competencies."""
+def heatmap(
+    verdict: Verdict, amended: Mapping[tuple[int | str, str], list[dict[str, Any]]] | None = None
+) -> dict[str, Any]:
+    """Columns: one per submitted scorecard (interviewer and interview); rows: competencies.
+    Each cell: the rating, its scorecard, and the amendments that changed it (if any)."""
     columns: dict[tuple[str, str, str], dict[str, str]] = {}
     for competency in verdict.competencies:
         for r in competency.ratings:
@@ -87,11 +97,45 @@ def heatmap(verdict: Verdict) -> dict[str, Any]:
     keys = sorted(columns)
     rows = []
     for competency in verdict.competencies:
-        cells: dict[tuple[str, str, str], str] = {}
+        cells: dict[tuple[str, str, str], dict[str, Any]] = {}
         for r in competency.ratings:
-            cells[(r.interviewer, r.interview, str(r.scorecard))] = r.rating
+            changes = (amended or {}).get((r.scorecard, competency.id), [])
+            cells[(r.interviewer, r.interview, str(r.scorecard))] = {
+                "rating": r.rating,
+                "field": f"wi-{r.scorecard}-{competency.id}",
+                "label": f"{r.interviewer} · {r.interview} #{r.scorecard}",
+                "amendments": changes,
+                "after_seeing_peers": any(c["after_seeing_peers"] for c in changes),
+            }
         rows.append({"competency": competency, "cells": [cells.get(k) for k in keys]})
     return {"columns": [columns[k] for k in keys], "rows": rows}
+
+
+def what_if(
+    settings: LoopSettings, verdict: Verdict, heat: Mapping[str, Any], args: Mapping[str, str]
+) -> dict[str, Any] | None:
+    """The "what if" panel's answer: the verdict with the ratings the hiring manager changed
+    in the form (``wi-<scorecard>-<competency>``), by the preview's code; nothing stored.
+    None while the form was not sent."""
+    if not args.get("whatif"):
+        return None
+    ratings = []
+    changed = 0
+    for row in heat["rows"]:
+        for cell in row["cells"]:
+            if cell is None:
+                continue
+            point = args.get(cell["field"], cell["rating"])
+            changed += point != cell["rating"]
+            ratings.append(
+                {"interviewer": cell["label"], "competency": row["competency"].id, "rating": point}
+            )
+    try:
+        body = preview_verdict(settings, ratings, expected=verdict.scorecards_expected)
+    except Invalid as error:
+        return {"error": " ".join(error.fields.values()) or error.message, "changed": changed}
+    body["changed"] = changed
+    return body
 
 
 @bp.get("/review/applications/<int:application_id>")
@@ -107,12 +151,18 @@ def application_review(application_id: int) -> Response | str:
         return _domain_error_page(error)
     overrides = list_overrides(session, application_id)
     axes = [RadarAxis(p.name, p.value, p.area) for p in verdict.shape]
+    changes = amendments(session, application_id)
+    heat = heatmap(verdict, amended_cells(changes))
     return render_template(
         "review/application.html",
         application=application,
         verdict=verdict,
         settings=settings,
-        heat=heatmap(verdict),
+        heat=heat,
+        amendments=changes,
+        not_held=not_held(session, application_id),
+        what_if=what_if(settings, verdict, heat, request.args),
+        scale=[*settings.framework.points, "no_evidence"],
         agenda=verdict.agenda(),
         radar=radar_svg(axes, title=f"Shape of {application.candidate_name or 'the candidate'}"),
         distribution_svg=distribution_svg,

@@ -21,6 +21,7 @@ from plugin.core.links import public_url
 from plugin.loops import reader
 from plugin.scorecards.models import Scorecard, ScorecardStatus
 from plugin.verdicts.access import get_application
+from plugin.verdicts.amendments import amendments, not_held
 from plugin.verdicts.overrides import list_overrides, override_dict
 from plugin.verdicts.settings import LoopSettings, loop_settings
 from scorecards.aggregation import RatingInput, ScorecardInput, Verdict, aggregate
@@ -159,5 +160,8 @@ def verdict_payload(session: Session, application_id: int) -> dict[str, Any]:
     body["override"] = override_dict(overrides[0]) if overrides else None
     body["overrides"] = [override_dict(row) for row in overrides]
     body["pending"] = pending_assignments(session, application_id)
+    body["not_held"] = not_held(session, application_id)
+    body["amendments"] = amendments(session, application_id)
     body["review_url"] = public_url(f"/review/applications/{application_id}")
+    body["preview"] = None  # what POST /api/verdicts/preview fills in
     return body

@@ -34,6 +34,7 @@ from plugin.jobs.models import JobStatus, OutboxJob
 from plugin.jobs.queue import enqueue
 from plugin.verdicts.models import VerdictRecord
 from scorecards.aggregation import Verdict
+from scorecards.hiring_bar import BAR_VERSION
 from scorecards.scale import Recommendation
 
 log = logging.getLogger("hireloop.writeback")
@@ -48,6 +49,7 @@ LABELS = {
     "on_track": "on track",
     "needs_focus": "needs focus",
     "split": "split",
+    "borderline": "borderline",
     "not_assessed": "not assessed",
 }
 
@@ -75,10 +77,14 @@ def note_body(application_id: int, summary: Mapping[str, Any], review_url: str, 
     for competency in summary.get("competencies") or []:
         verdict = str(competency.get("verdict"))
         must = " (must-have)" if competency.get("must_have") else ""
-        lines.append(f"- {competency.get('name')}{must}: {LABELS.get(verdict, verdict)}")
+        flags = [flag for flag in ("split", "borderline") if competency.get(flag)]
+        flagged = f" ({', '.join(flags)})" if flags else ""
+        lines.append(f"- {competency.get('name')}{must}: {LABELS.get(verdict, verdict)}{flagged}")
     names = {c.get("id"): c.get("name") for c in summary.get("competencies") or []}
     if summary.get("splits"):
         lines.append("Splits to discuss: " + ", ".join(names.get(s, s) for s in summary["splits"]))
+    if summary.get("borderline"):
+        lines.append("Borderline: " + ", ".join(names.get(b, b) for b in summary["borderline"]))
     if summary.get("gaps"):
         lines.append("Not assessed: " + ", ".join(names.get(g, g) for g in summary["gaps"]))
     lines += ["", f"Review: {review_url}", mark]
@@ -121,6 +127,7 @@ def record_verdict(
                     fingerprint=fingerprint,
                     recommendation=str(summary.get("recommendation")),
                     summary=summary,
+                    bar_version=BAR_VERSION,
                 )
                 session.add(record)
             else:
@@ -128,6 +135,7 @@ def record_verdict(
                 announcement = int((record.summary or {}).get("announcement", 0)) + 1
                 record.summary = {**summary, "announcement": announcement}
                 record.created_at = utcnow()
+                record.bar_version = BAR_VERSION
             mark = marker(application_id, fingerprint, announcement)
             body = note_body(
                 application_id,

@@ -1,17 +1,24 @@
 """The overall recommendation: the loop's hiring bar, clause by clause, with the rule shown.
 
 The clauses are checked in order and the first that fires decides: no_decision when nothing
-is rated, definitely_not, no (must-haves), no (any competencies), no_decision (an unsettled
-must-have), strong_yes, otherwise yes. Every clause is reported, whether it applies to this
-loop and whether it fired, so the page can show the whole rule.
+is rated, definitely_not, no (must-haves), no (any competencies), no_decision (a must-have
+nobody assessed), strong_yes, otherwise yes. Every clause is reported, whether it applies to
+this loop and whether it fired, so the page can show the whole rule.
+
+Monotone, for every setting of the bar (in the order definitely_not < no < no_decision <
+yes < strong_yes): raising a rating can only turn the needs_focus clauses off and the
+strong_yes clause on, and changes nothing else (which competencies are assessed and how many
+ratings each has stay the same); lowering one does the opposite. ``split`` and
+``borderline`` are not read here at all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from scorecards.aggregation.results import NOT_ASSESSED, SPLIT, RuleClause
+from scorecards.aggregation.results import NOT_ASSESSED, RuleClause
 from scorecards.framework import Framework
 from scorecards.hiring_bar import HiringBar
 
@@ -38,22 +45,35 @@ class _Standing:
     must_have_verdict: dict[str, str]
     must_haves_needs_focus: list[str]
     needs_focus: list[str]
-    unsettled: list[str]  # must-haves that are split or not assessed
-    any_split: bool
+    unsettled: list[str]  # must-haves nobody assessed
+    thin: list[str]  # must-haves with fewer ratings than strong_yes needs
     assessed: bool
     has_must_haves: bool
 
     @classmethod
-    def of(cls, verdict_of: Mapping[str, str], must_have: Sequence[str]) -> _Standing:
+    def of(
+        cls,
+        verdict_of: Mapping[str, str],
+        must_have: Sequence[str],
+        counts: Mapping[str, int] | None,
+        min_ratings: int,
+    ) -> _Standing:
         mh = list(dict.fromkeys(must_have))
         mh_verdict = {m: verdict_of.get(m, NOT_ASSESSED) for m in mh}
+        needs_focus = [c for c, v in verdict_of.items() if v == "needs_focus"]
         return cls(
             must_have=mh,
             must_have_verdict=mh_verdict,
             must_haves_needs_focus=[m for m in mh if mh_verdict[m] == "needs_focus"],
-            needs_focus=[c for c, v in verdict_of.items() if v == "needs_focus"],
-            unsettled=[m for m in mh if mh_verdict[m] in (SPLIT, NOT_ASSESSED)],
-            any_split=any(v == SPLIT for v in verdict_of.values()),
+            needs_focus=needs_focus,
+            unsettled=[m for m in mh if mh_verdict[m] == NOT_ASSESSED],
+            thin=[
+                m
+                for m in mh
+                if mh_verdict[m] != NOT_ASSESSED
+                and counts is not None
+                and counts.get(m, 0) < min_ratings
+            ],
             assessed=any(v != NOT_ASSESSED for v in verdict_of.values()),
             has_must_haves=bool(mh),
         )
@@ -69,30 +89,40 @@ def recommend(
     verdict_of: Mapping[str, str],
     must_have: Sequence[str],
     bar: HiringBar,
+    counts: Mapping[str, int] | None = None,
 ) -> tuple[str, str, tuple[RuleClause, ...]]:
     """The recommendation, the rule that produced it in words, and every clause of the bar.
 
     ``verdict_of`` maps each competency id (in display order) to its verdict; must-haves
-    missing from it count as not assessed.
+    missing from it count as not assessed. ``counts``: the number of ratings (no_evidence
+    left out) per competency, which strong_yes reads; without it every assessed must-have
+    counts as having enough.
     """
-    standing = _Standing.of(verdict_of, must_have)
-    clauses = _clauses(bar, standing.has_must_haves)
+    standing = _Standing.of(verdict_of, must_have, counts, bar.strong_yes_min_ratings_per_must_have)
     fired, why = _first_clause_that_fires(framework, standing, bar)
-    outcome, text, _ = clauses[fired]
-    rules = tuple(
+    rules = _rule_clauses(bar, standing.has_must_haves, fired)
+    return rules[fired].outcome, f"{rules[fired].text}. {why}", rules
+
+
+@lru_cache(maxsize=1024)
+def _rule_clauses(bar: HiringBar, has_must_haves: bool, fired: int) -> tuple[RuleClause, ...]:
+    return tuple(
         RuleClause(outcome, text, applies, index == fired)
-        for index, (outcome, text, applies) in enumerate(clauses)
+        for index, (outcome, text, applies) in enumerate(_clauses(bar, has_must_haves))
     )
-    return outcome, f"{text}. {why}", rules
 
 
-def _clauses(bar: HiringBar, has_must_haves: bool) -> list[Clause]:
+@lru_cache(maxsize=256)
+def _clauses(bar: HiringBar, has_must_haves: bool) -> tuple[Clause, ...]:
+    """The bar's clauses in words (the same for every verdict of a loop, so kept)."""
     dn, nmh, nall = (
         bar.definitely_not_must_haves_needs_focus,
         bar.no_must_haves_needs_focus,
         bar.no_competencies_needs_focus,
     )
-    return [
+    least = bar.strong_yes_min_ratings_per_must_have
+    each = "one rating" if least == 1 else f"{least} ratings"
+    return (
         ("no_decision", "no_decision when no competency has a rating yet", True),
         (
             "definitely_not",
@@ -103,16 +133,17 @@ def _clauses(bar: HiringBar, has_must_haves: bool) -> list[Clause]:
         ("no", f"no when {nall} or more competencies are needs_focus", True),
         (
             "no_decision",
-            "no_decision when a must-have is split or not assessed (the debrief must settle it)",
+            "no_decision when a must-have is not assessed (the debrief must settle it)",
             has_must_haves and bar.no_decision_on_unsettled_must_have,
         ),
         (
             "strong_yes",
-            "strong_yes when every must-have is outperforming and nothing is needs_focus or split",
+            f"strong_yes when every must-have is outperforming with at least {each} each "
+            "and no competency is needs_focus",
             has_must_haves and bar.strong_yes_needs_all_must_haves_outperforming,
         ),
         ("yes", "otherwise yes", True),
-    ]
+    )
 
 
 def _first_clause_that_fires(
@@ -130,13 +161,12 @@ def _first_clause_that_fires(
     if len(standing.needs_focus) >= bar.no_competencies_needs_focus:
         return _NO_BY_COMPETENCIES, _needs_focus_why(framework, standing.needs_focus, "competency")
     if has_mh and bar.no_decision_on_unsettled_must_have and standing.unsettled:
-        states = ", ".join(
-            f"{framework.competency(u).name} is {standing.must_have_verdict[u]}"
-            for u in standing.unsettled
-        )
-        return _UNSETTLED_MUST_HAVE, f"Unsettled must-have: {states}."
+        names = _names(framework, standing.unsettled)
+        return _UNSETTLED_MUST_HAVE, f"Must-have not assessed: {names}."
     if _strong_yes(standing, bar):
-        return _STRONG_YES, "Every must-have is outperforming and nothing is needs_focus or split."
+        return _STRONG_YES, (
+            "Every must-have is outperforming, each on enough ratings, and nothing is needs_focus."
+        )
     return _OTHERWISE_YES, _why_not_strong_yes(framework, standing, bar)
 
 
@@ -145,8 +175,8 @@ def _strong_yes(standing: _Standing, bar: HiringBar) -> bool:
         standing.has_must_haves
         and bar.strong_yes_needs_all_must_haves_outperforming
         and standing.all_must_haves_outperforming
+        and not standing.thin
         and not standing.needs_focus
-        and not standing.any_split
     )
 
 
@@ -163,11 +193,16 @@ def _why_not_strong_yes(framework: Framework, standing: _Standing, bar: HiringBa
         for m in standing.must_have
         if standing.must_have_verdict[m] != "outperforming"
     ]
-    extra = (
-        f" Not strong_yes: {', '.join(missing)} not outperforming."
-        if missing
-        else " Not strong_yes: something is needs_focus or split."
-    )
+    if missing:
+        extra = f" Not strong_yes: {', '.join(missing)} not outperforming."
+    elif standing.thin:
+        least = bar.strong_yes_min_ratings_per_must_have
+        extra = (
+            f" Not strong_yes: {_names(framework, standing.thin)} rests on fewer than "
+            f"{least} ratings, so yes is the most it can be."
+        )
+    else:
+        extra = " Not strong_yes: a competency is needs_focus."
     return "No other clause applies." + extra
 
 

@@ -42,7 +42,12 @@ _INTERVIEW_KEYS = (
     "interviewers",
     "minutes",
 )
-_SETTINGS_KEYS = ("show_peers_after_submit", "reminder_hours", "escalate_after_hours")
+_SETTINGS_KEYS = (
+    "show_peers_after_submit",
+    "reminder_hours",
+    "escalate_after_hours",
+    "lock_after_peers",
+)
 _NOTIFY_KEYS = ("hiring_managers", "recruiters")  # email addresses (docs/notifications.md)
 
 Notify = tuple[tuple[str, tuple[str, ...]], ...]
@@ -287,10 +292,15 @@ def _settings(reader: FieldReader, data: Any) -> LoopSettings:
     if escalate is None:
         reader.error("settings.escalate_after_hours", "must be a positive number")
         escalate = defaults.escalate_after_hours
+    lock = data.get("lock_after_peers", defaults.lock_after_peers)
+    if not isinstance(lock, bool):
+        reader.error("settings.lock_after_peers", "must be true or false")
+        lock = defaults.lock_after_peers
     return LoopSettings(
         show_peers_after_submit=show,
         reminder_hours=hours,
         escalate_after_hours=escalate,
+        lock_after_peers=lock,
     )
 
 

@@ -64,13 +64,18 @@ class LoopSettings:
     show_peers_after_submit: bool = True
     reminder_hours: tuple[float, ...] = (1, 24)
     escalate_after_hours: float = 48
+    # Refuse (409) any change of a rating once its interviewer has been shown peers' ratings.
+    lock_after_peers: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "show_peers_after_submit": self.show_peers_after_submit,
             "reminder_hours": [_plain_number(h) for h in self.reminder_hours],
             "escalate_after_hours": _plain_number(self.escalate_after_hours),
         }
+        if self.lock_after_peers:  # written only when set: older documents stay as they were
+            out["lock_after_peers"] = True
+        return out
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 from scorecards.aggregation import (
     NOT_ASSESSED,
-    SPLIT,
     RatingInput,
     ScorecardInput,
     Verdict,
@@ -66,10 +65,27 @@ def test_lower_median_of_even_count() -> None:
 
 def test_competency_verdicts() -> None:
     assert competency_verdict([], POINTS) == NOT_ASSESSED
-    assert competency_verdict([0, 2], POINTS) == SPLIT
-    assert competency_verdict([1, 2], POINTS) == "on_track"  # lower of the middle two
+    assert competency_verdict([0, 2], POINTS) == "on_track"  # split is a flag, not a verdict
+    assert competency_verdict([1, 2], POINTS) == "on_track"  # borderline, towards the middle
+    assert competency_verdict([0, 1], POINTS) == "on_track"  # one needs_focus is no veto
     assert competency_verdict([1, 2, 2], POINTS) == "outperforming"
-    assert competency_verdict([0, 1, 1, 0], POINTS) == "needs_focus"
+    assert competency_verdict([0, 1, 1, 0], POINTS) == "on_track"  # half is not a majority
+    assert competency_verdict([0, 0, 1, 0], POINTS) == "needs_focus"
+    assert competency_verdict([0, 0, 2], POINTS) == "needs_focus"
+
+
+def test_flags_split_and_borderline() -> None:
+    from scorecards.aggregation.competency import summary
+
+    assert summary([0, 1], 2) == (1, (0, 1), False)
+    assert summary([1, 2], 2) == (1, (1, 2), False)
+    assert summary([0, 2], 2) == (1, None, True)  # the midpoint is a point: not borderline
+    assert summary([0, 1, 2], 2) == (1, None, True)
+    assert summary([2, 2, 1, 1], 2) == (1, (1, 2), False)
+    # on a four-point scale the middle lies between the two inner points
+    assert summary([1, 2], 3) == (1, (1, 2), False)
+    assert summary([0, 1], 3) == (1, (0, 1), False)
+    assert summary([2, 3], 3) == (2, (2, 3), False)
 
 
 def test_the_debrief_scenario_four_interviewers_split_must_have_gap_and_no_evidence() -> None:
@@ -81,10 +97,11 @@ def test_the_debrief_scenario_four_interviewers_split_must_have_gap_and_no_evide
     ]
     verdict = run(cards, expected=4)
     spec = verdict.competency(SPEC)
-    assert (spec.verdict, spec.count, spec.median, spec.must_have) == (
-        SPLIT,
+    assert (spec.verdict, spec.count, spec.median, spec.must_have, spec.split) == (
+        "on_track",
         2,
-        "needs_focus",
+        "on_track",
+        True,
         True,
     )
     assert verdict.splits == (SPEC,)
@@ -105,9 +122,9 @@ def test_the_debrief_scenario_four_interviewers_split_must_have_gap_and_no_evide
     # team-leadership is not in scope for a senior PM (no reports), so it is no gap.
     assert "team-leadership" not in {c.id for c in verdict.competencies}
     assert verdict.competency(DELIVERY).thin_evidence
-    assert verdict.recommendation == "no_decision"
-    assert verdict.rule.startswith("no_decision when a must-have is split")
-    assert "Functional Specification is split" in verdict.rule
+    # The split must-have leads the agenda but no longer decides: otherwise yes.
+    assert verdict.recommendation == "yes"
+    assert verdict.rule.startswith("otherwise yes")
     assert verdict.complete and not verdict.provisional
     agenda = verdict.agenda()
     assert agenda[0]["competency"] == SPEC and agenda[0]["kind"] == "split"
@@ -146,11 +163,11 @@ def test_the_debrief_scenario_four_interviewers_split_must_have_gap_and_no_evide
             "no",
             "no when 3 or more competencies",
         ),
-        ({SPEC: "on_track"}, "no_decision", "must-have is split or not assessed"),
+        ({SPEC: "on_track"}, "no_decision", "must-have is not assessed"),
         (
             {SPEC: "outperforming", DATA: "outperforming", DELIVERY: "on_track"},
-            "strong_yes",
-            "strong_yes when every must-have",
+            "yes",
+            "rests on fewer than 2 ratings",
         ),
         ({SPEC: "outperforming", DATA: "on_track"}, "yes", "otherwise yes"),
         (
@@ -168,15 +185,50 @@ def test_hiring_bar_clauses_in_order(ratings: dict[str, str], expected: str, cla
     assert len(fired) == 1 and fired[0].outcome == expected
 
 
-def test_split_elsewhere_blocks_strong_yes() -> None:
-    cards = [
-        card(1, {SPEC: "outperforming", DATA: "outperforming", DELIVERY: "needs_focus"}),
-        card(2, {DELIVERY: "outperforming"}),
-    ]
-    verdict = run(cards)
-    assert verdict.competency(DELIVERY).verdict == SPLIT
-    assert verdict.recommendation == "yes"
-    assert "Not strong_yes" in verdict.rule
+def test_strong_yes_needs_two_ratings_per_must_have() -> None:
+    both = {SPEC: "outperforming", DATA: "outperforming", DELIVERY: "on_track"}
+    verdict = run([card(1, both), card(2, both)])
+    assert verdict.recommendation == "strong_yes"
+    assert "strong_yes when every must-have is outperforming with at least 2 ratings" in (
+        verdict.rule
+    )
+    one = run([card(1, both), card(2, {SPEC: "outperforming"})])
+    assert one.recommendation == "yes" and one.thin_must_haves == (DATA,)
+    assert "Fluency with Data rests on fewer than 2 ratings" in one.rule
+    assert any(item["kind"] == "must_have" and item["competency"] == DATA for item in one.agenda())
+    lenient = run([card(1, both)], bar=HiringBar(strong_yes_min_ratings_per_must_have=1))
+    assert lenient.recommendation == "strong_yes"
+
+
+def test_split_is_a_flag_that_does_not_decide() -> None:
+    """The issue's example: needs focus, on track, on track is yes; raising one on track to
+    outperforming makes the must-have split, and the recommendation stays yes."""
+    base = [card(1, {SPEC: "needs_focus", DATA: "on_track"}), card(2, {SPEC: "on_track"})]
+    before = run([*base, card(3, {SPEC: "on_track", DATA: "on_track"})])
+    after = run([*base, card(3, {SPEC: "outperforming", DATA: "on_track"})])
+    assert before.recommendation == after.recommendation == "yes"
+    assert after.splits == (SPEC,) and after.competency(SPEC).verdict == "on_track"
+    assert after.agenda()[0] == {
+        "competency": SPEC,
+        "kind": "split",
+        "text": "Functional Specification is split (needs_focus, on_track, outperforming; "
+        "verdict on track): hear each interviewer's evidence.",
+    }
+
+
+def test_borderline_must_have_is_no_veto_and_flagged() -> None:
+    verdict = run([card(1, {SPEC: "needs_focus", DATA: "on_track"}), card(2, {SPEC: "on_track"})])
+    spec = verdict.competency(SPEC)
+    assert (spec.verdict, spec.borderline, spec.between) == (
+        "on_track",
+        True,
+        ("needs_focus", "on_track"),
+    )
+    assert verdict.recommendation == "yes" and verdict.borderline == (SPEC,)
+    body = verdict.to_dict()
+    assert body["borderline"] == [SPEC]
+    assert body["competencies"][0]["between"] == ["needs_focus", "on_track"]
+    assert verdict.agenda()[0]["kind"] == "borderline"
 
 
 def test_loop_without_must_haves_is_never_strong_yes() -> None:
@@ -360,12 +412,15 @@ def test_adding_no_evidence_changes_nothing(
 
 @settings(max_examples=200, deadline=None)
 @given(positions=st.lists(st.integers(min_value=0, max_value=2), min_size=1, max_size=8))
-def test_split_is_symmetric(positions: list[int]) -> None:
+def test_split_and_verdict_are_symmetric(positions: list[int]) -> None:
+    from scorecards.aggregation.competency import summary
+
     mirrored = [2 - p for p in positions]
-    split = competency_verdict(positions, POINTS) == SPLIT
-    assert split == (competency_verdict(mirrored, POINTS) == SPLIT)
-    assert split == (competency_verdict(positions[::-1], POINTS) == SPLIT)
+    split = summary(positions, 2).split
+    assert split == summary(mirrored, 2).split == summary(positions[::-1], 2).split
     assert split == (0 in positions and 2 in positions)
+    # the resolution towards the middle is symmetric: mirroring mirrors the verdict
+    assert summary(mirrored, 2).position == 2 - summary(positions, 2).position
 
 
 @settings(max_examples=150, deadline=None)
@@ -384,9 +439,13 @@ def test_summarize_from_counts_agrees_with_aggregate(
     assert summary.rule == full.rule
     assert dict(summary.verdicts) == {c.id: c.verdict for c in full.competencies}
     assert summary.splits == full.splits and summary.gaps == full.gaps
+    assert summary.borderline == full.borderline
 
 
 @given(counts=st.lists(st.integers(min_value=0, max_value=4), min_size=3, max_size=3))
 def test_verdict_from_counts_matches_positions(counts: list[int]) -> None:
+    from scorecards.aggregation.competency import summary, summary_from_counts
+
     positions = [i for i, n in enumerate(counts) for _ in range(n)]
     assert verdict_from_counts(counts, POINTS) == competency_verdict(positions, POINTS)
+    assert summary_from_counts(counts) == (summary(positions, 2) if positions else None)

@@ -395,3 +395,18 @@ def test_over_time_counts_the_shortest_question_not_the_exercise(
 def test_every_example_loop_still_lints_without_errors(pm: Framework, path: Path) -> None:
     report = lint_loop(parse_loop(yaml.safe_load(path.read_text()), pm), pm)
     assert report.ok, [f.message for f in report.errors]
+
+
+def test_lock_after_peers_and_the_strong_yes_ratings_are_loop_settings(pm: Framework) -> None:
+    data = yaml.safe_load(CONTRACT_EXAMPLE)
+    assert "lock_after_peers" not in parse_loop(data, pm).to_dict()["settings"]
+    data["settings"] = {"lock_after_peers": True}
+    data["hiring_bar"] = {"strong_yes_min_ratings_per_must_have": 3}
+    loop = parse_loop(data, pm)
+    assert loop.settings.lock_after_peers is True
+    assert loop.hiring_bar.strong_yes_min_ratings_per_must_have == 3
+    assert parse_loop(loop.to_dict(), pm) == loop
+    data["settings"] = {"lock_after_peers": "yes"}
+    with pytest.raises(LoopError) as caught:
+        parse_loop(data, pm)
+    assert "settings.lock_after_peers" in caught.value.fields()

@@ -573,3 +573,45 @@ def test_the_guide_on_the_page_shows_rubrics_flags_and_before_you_start(
     expect(guide.locator(".guide-flags").first).to_be_visible()
     expect(guide.locator(".guide-flags-red").first).to_contain_text("False positive")
     expect(guide.locator(".guide-qs .guide-rubric").first).to_be_visible()
+
+
+def test_the_page_refuses_nothing_rated_offers_not_held_and_marks_later_amendments(
+    app: Flask, client: FlaskClient, db: Session
+) -> None:
+    arranged = arrange(app, db)
+    token = arranged.tokens[0]
+    html, csrf = open_page(client, token)
+    assert 'id="not-held"' in html
+    nothing = complete_form(csrf, **{f"rating-{BOO}": "no_evidence", f"evidence-{BOO}": ""})
+    refused = client.post(f"/i/{token}", data=nothing)
+    assert refused.status_code == 422
+    assert "or mark the interview as not held" in refused.get_data(as_text=True)
+    assert 'href="#not-held"' in refused.get_data(as_text=True)
+
+    # Submitting shows the peers (one has submitted): the first sight is recorded; a later
+    # amendment says so on the page.
+    submit_peer(client, arranged, 2, "Peer notes.")
+    assert client.post(f"/i/{token}", data=complete_form(csrf)).status_code == 303
+    html, csrf = open_page(client, token)
+    assert 'id="after-peers-note"' in html
+    amended = complete_form(
+        csrf, "amend", **{f"rating-{BOO}": "outperforming", "reason": "Re-read my notes"}
+    )
+    amended[f"evidence-{BOO}"] = EVIDENCE + " " + EVIDENCE
+    assert client.post(f"/i/{token}", data=amended).status_code == 303
+    html, _ = open_page(client, token)
+    assert "after seeing peers&#39; ratings" in html or "after seeing peers' ratings" in html
+
+    # Another interviewer's interview did not take place: marked so, with the reason.
+    other = arranged.tokens[1]
+    _, csrf = open_page(client, other)
+    done = client.post(
+        f"/i/{other}/not-held", data={"csrf_token": csrf, "reason": "The candidate was ill."}
+    )
+    assert done.status_code == 303
+    html = client.get(f"/i/{other}").get_data(as_text=True)
+    assert 'id="not-held-status"' in html and "The candidate was ill." in html
+    db.expire_all()
+    assignment = db.get(Assignment, arranged.assignments[1].id)
+    assert assignment is not None and assignment.status == "cancelled"
+    db.commit()

@@ -203,12 +203,26 @@ def test_submit_needs_a_rating_per_competency_but_no_evidence_needs_no_text(
         "Choose a rating for Product Delivery"
         in caught.value.fields["ratings.product-delivery.rating"]
     )
-    data = ScorecardInput(
+    nothing = ScorecardInput(
         ratings={
             "functional-specification": RatingInput("no_evidence"),
             "product-delivery": RatingInput("no_evidence"),
         },
         recommendation="no_decision",
+        submit=True,
+    )
+    # Rating nothing at all is refused: it would only open the peers' ratings.
+    with pytest.raises(ScorecardError) as refused:
+        service.save_scorecard(db, context(db, arranged.assignments[1]), nothing)
+    db.rollback()
+    assert (refused.value.status, refused.value.code) == (422, "nothing_rated")
+    assert "not held" in refused.value.fields["ratings"]
+    data = ScorecardInput(
+        ratings={
+            "functional-specification": RatingInput("no_evidence"),
+            "product-delivery": RatingInput("on_track", "Shipped the beta on the planned date."),
+        },
+        recommendation="yes",
         submit=True,
     )
     assert save(db, arranged, 1, data).action == "submitted"

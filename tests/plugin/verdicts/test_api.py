@@ -26,16 +26,17 @@ def test_verdict_of_the_debrief_scenario(client: FlaskClient, db: Session, auth:
     response = client.get(f"/api/applications/{application.id}/verdict", headers=auth("admin"))
     assert response.status_code == 200
     body = response.get_json()
-    assert body["recommendation"] == "no_decision"
-    assert body["rule"].startswith("no_decision when a must-have is split")
-    assert "Functional Specification is split" in body["rule"]
-    assert body["splits"] == [SPEC]
+    # The split must-have is a flag for the debrief (first on the agenda), not a decision.
+    assert body["recommendation"] == "yes"
+    assert body["rule"].startswith("otherwise yes")
+    assert body["splits"] == [SPEC] and body["borderline"] == []
     assert "product-quality" in body["gaps"]
     assert body["scorecards"] == {"submitted": 4, "expected": 4, "pending": 0}
     assert body["complete"] is True and body["provisional"] is False
     by_id = {c["id"]: c for c in body["competencies"]}
     spec = by_id[SPEC]
-    assert spec["verdict"] == "split" and spec["count"] == 2 and spec["median"] == "needs_focus"
+    assert spec["verdict"] == "on_track" and spec["count"] == 2 and spec["median"] == "on_track"
+    assert spec["split"] is True and spec["borderline"] is False and spec["between"] is None
     assert spec["name"] == "Functional Specification" and spec["area"] == "product-execution"
     assert sorted(r["rating"] for r in spec["ratings"]) == ["needs_focus", "outperforming"]
     assert {r["interviewer"] for r in spec["ratings"]} == {"Grace Hopper", "Alan Turing"}
@@ -48,9 +49,10 @@ def test_verdict_of_the_debrief_scenario(client: FlaskClient, db: Session, auth:
     assert body["agenda"][0] == {
         "competency": SPEC,
         "kind": "split",
-        "text": "Functional Specification is split (needs_focus, outperforming): hear each "
-        "interviewer's evidence.",
+        "text": "Functional Specification is split (needs_focus, outperforming; verdict on "
+        "track): hear each interviewer's evidence.",
     }
+    assert body["amendments"] == [] and body["not_held"] == [] and body["preview"] is None
     assert body["override"] is None
     assert body["application"]["candidate_name"] == "Ada Lovelace"
     assert body["review_url"] == f"http://hireloop.test/review/applications/{application.id}"
@@ -211,7 +213,7 @@ def test_override_requires_a_reason_and_sits_beside_the_verdict(
     response = client.post(url, json={"recommendation": "yes", "reason": reason}, headers=manager)
     assert response.status_code == 201
     body = response.get_json()
-    assert body["recommendation"] == "no_decision"  # the mechanical verdict is unchanged
+    assert body["recommendation"] == "yes"  # the mechanical verdict is unchanged
     assert body["override"]["recommendation"] == "yes"
     assert body["override"]["reason"] == reason
     assert body["override"]["actor"].startswith("hiring_manager:token-")
@@ -223,15 +225,24 @@ def test_override_requires_a_reason_and_sits_beside_the_verdict(
     )
     db.commit()
     again = client.get(f"/api/applications/{application.id}/verdict", headers=manager).get_json()
-    assert again["recommendation"] == "no_decision" and again["override"]["reason"] == reason
+    assert again["recommendation"] == "yes" and again["override"]["reason"] == reason
 
 
 def test_job_candidates_sorted_and_paged(client: FlaskClient, db: Session, auth: Auth) -> None:
     loop = make_loop(db)
-    make_application(db, loop, "1", "Zed Split")  # no_decision
+    make_application(db, loop, "1", "Zed Split")  # yes, with the split must-have flagged
     strong = [
         ("201", "A", "Spec", {SPEC: ("outperforming", "e"), DATA: ("outperforming", "e")}),
-        ("202", "B", "Data", {DATA: ("outperforming", "e"), "product-quality": ("on_track", "")}),
+        (
+            "202",
+            "B",
+            "Data",
+            {
+                DATA: ("outperforming", "e"),
+                SPEC: ("outperforming", "e"),
+                "product-quality": ("on_track", ""),
+            },
+        ),
     ]
     make_application(db, loop, "2", "Amy Strong", strong)
     weak = [("301", "C", "Spec", {SPEC: ("needs_focus", "e"), DATA: ("needs_focus", "e")})]
@@ -243,8 +254,9 @@ def test_job_candidates_sorted_and_paged(client: FlaskClient, db: Session, auth:
     names = [c["candidate_name"] for c in body["candidates"]]
     assert names == ["Amy Strong", "Zed Split", "Bob Weak"]
     recs = [c["recommendation"] for c in body["candidates"]]
-    assert recs == ["strong_yes", "no_decision", "definitely_not"]
-    assert body["candidates"][1]["verdicts"][SPEC] == "split"
+    assert recs == ["strong_yes", "yes", "definitely_not"]
+    assert body["candidates"][1]["verdicts"][SPEC] == "on_track"
+    assert body["candidates"][1]["splits"] == [SPEC]
     assert body["candidates"][2]["scorecards"] == {"submitted": 1, "expected": 2}
     assert body["candidates"][2]["provisional"] is True
     assert {c["id"] for c in body["competencies"]} >= {SPEC, DATA, "product-quality"}

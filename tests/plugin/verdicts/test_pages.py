@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,6 +11,8 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from plugin.core.models import utcnow
+from plugin.scorecards.models import Rating, Scorecard, ScorecardRevision
 from plugin.verdicts.models import VerdictOverride
 from tests.browser import LiveServer
 from tests.plugin.verdicts.data import DATA, SPEC, make_application, make_loop
@@ -92,9 +95,9 @@ def test_review_page_runs_the_debrief(
     assert "Provisional" in page.locator("#status").inner_text()
     assert "4 of 5" in page.locator("#status").inner_text()
     mechanical = page.locator("#mechanical .rec")
-    assert mechanical.get_attribute("data-recommendation") == "no_decision"
-    assert mechanical.inner_text() == "No decision"
-    assert "a must-have is split or not assessed" in page.locator("#rule").inner_text()
+    assert mechanical.get_attribute("data-recommendation") == "yes"
+    assert mechanical.inner_text() == "Yes"
+    assert "otherwise yes" in page.locator("#rule").inner_text()
 
     # The agenda starts with the split must-have, and links to its verdict.
     first = page.locator("#agenda li").first
@@ -109,16 +112,17 @@ def test_review_page_runs_the_debrief(
     spec_row = heat.locator("tbody tr", has=page.locator("th", has_text="Functional Specification"))
     cells = spec_row.locator("td").all_inner_texts()
     assert any("Outperforming" in c for c in cells) and any("Needs focus" in c for c in cells)
-    assert "Split" in cells[-1]
-    split_cell = spec_row.locator("td.v-split")
-    colour = split_cell.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert "On track" in cells[-1] and "split" in cells[-1]
+    verdict_cell = spec_row.locator("td.v-on_track").last
+    colour = verdict_cell.evaluate("e => getComputedStyle(e).backgroundColor")
     assert colour not in ("rgba(0, 0, 0, 0)", "transparent")
     quality_row = heat.locator("tbody tr", has=page.locator("th", has_text="Product Quality"))
     assert "No evidence" in quality_row.inner_text()
 
     # Evidence is one click away.
     row = page.locator(f"tr#c-{SPEC}")
-    assert row.get_attribute("data-verdict") == "split"
+    assert row.get_attribute("data-verdict") == "on_track"
+    assert row.get_attribute("data-split") == "true"
     quote = row.locator("details.evidence blockquote").first
     assert not quote.is_visible()
     row.locator("details.evidence summary").click()
@@ -146,7 +150,7 @@ def test_review_page_runs_the_debrief(
     page.wait_for_selector("#override-current .override-reason")
     assert page.locator("#override-current .rec").inner_text() == "Yes"
     assert page.locator("#override-current .override-reason").inner_text() == reason
-    assert page.locator("#mechanical .rec").inner_text() == "No decision"
+    assert page.locator("#mechanical .rec").inner_text() == "Yes"
     stored = db.scalars(select(VerdictOverride)).one()
     assert stored.reason == reason and stored.recommendation == "yes"
     db.commit()
@@ -160,7 +164,7 @@ def test_job_page_compares_sorts_and_pages(
     make_application(db, loop, "1", "Zed Split")
     strong = [
         ("201", "A", "Spec", {SPEC: ("outperforming", "e"), DATA: ("outperforming", "e")}),
-        ("202", "B", "Data", {DATA: ("outperforming", "e")}),
+        ("202", "B", "Data", {DATA: ("outperforming", "e"), SPEC: ("outperforming", "e")}),
     ]
     make_application(db, loop, "2", "Amy Strong", strong)
     weak = [("301", "C", "Spec", {SPEC: ("needs_focus", "e"), DATA: ("needs_focus", "e")})]
@@ -195,7 +199,7 @@ def test_job_page_compares_sorts_and_pages(
     # Each competency cell says its verdict in words as well as colour.
     spec_header = page.locator("table#compare thead th", has_text="Functional Specification")
     expect(spec_header).to_have_count(1)
-    expect(rows.first).to_contain_text("Split")
+    expect(rows.first).to_contain_text("split")
     page.click("table#compare tbody th a:has-text('Zed Split')")
     expect(page.locator("h1")).to_have_text("Zed Split")
 
@@ -215,3 +219,106 @@ def test_admin_calibration_page(
     assert "+1.00 points" in text and "50%" in text
     agreement = page.locator("table#agreement tbody tr", has_text="Functional Specification")
     assert "Senior PM, Payments" in agreement.inner_text()
+
+
+BORDERLINE = [
+    (
+        "101",
+        "Grace Hopper",
+        "Spec writing",
+        {
+            SPEC: ("on_track", "Named the non-goals, missed one edge case."),
+            "product-delivery": ("on_track", "Shipped in phases."),
+        },
+    ),
+    (
+        "102",
+        "Alan Turing",
+        "Analytics case",
+        {
+            SPEC: ("needs_focus", "Could not say what was out of scope."),
+            DATA: ("on_track", "Checked the denominator."),
+        },
+    ),
+    ("103", "Katherine Johnson", "Product sense", {DATA: ("on_track", "Sized the market.")}),
+]
+
+
+@pytest.mark.browser
+def test_review_page_shows_amendments_borderline_and_what_if(
+    page: Any, live_server: LiveServer, db: Session, make_token: Token
+) -> None:
+    loop = make_loop(db)
+    application = make_application(db, loop, "7", "Bea Borderline", BORDERLINE)
+    db.flush()
+    alan = db.scalars(
+        select(Scorecard).where(
+            Scorecard.application_id == application.id, Scorecard.interviewer_key == "102"
+        )
+    ).one()
+    alan.peers_seen_at = utcnow() - timedelta(minutes=30)
+    db.add(
+        ScorecardRevision(
+            scorecard_id=alan.id,
+            actor="interviewer:102 (Alan Turing)",
+            reason="Read the others' notes and changed my mind.",
+            before={"ratings": {SPEC: {"rating": "on_track", "evidence": "x"}}},
+            after={"ratings": {SPEC: {"rating": "needs_focus", "evidence": "x"}}},
+            after_seeing_peers=True,
+            created_at=utcnow() - timedelta(minutes=20),
+        )
+    )
+    db.commit()
+    app_id = application.id
+    sign_in(
+        page, live_server, make_token("hiring_manager", "3485"), f"/review/applications/{app_id}"
+    )
+
+    # One needs_focus beside one on_track is no veto: on track, flagged borderline.
+    expect(page.locator("#mechanical .rec")).to_have_attribute("data-recommendation", "yes")
+    row = page.locator(f"tr#c-{SPEC}")
+    expect(row).to_have_attribute("data-verdict", "on_track")
+    expect(row).to_have_attribute("data-borderline", "true")
+    expect(row.locator(".badge.borderline")).to_have_text("borderline (needs focus / on track)")
+    assert "borderline" in page.locator("#agenda li").first.inner_text()
+
+    # The amendment, beside the rating and in its own list, marked as after seeing peers.
+    heat = page.locator("table#heatmap")
+    spec_row = heat.locator("tbody tr", has=page.locator("th", has_text="Functional Specification"))
+    mark = spec_row.locator(".amend-mark.after-peers")
+    expect(mark).to_have_count(1)
+    expect(mark).to_contain_text("amended On track → Needs focus, after seeing peers")
+    item = page.locator("#amendments li.amendment")
+    expect(item).to_have_count(1)
+    expect(item).to_have_attribute("data-after-seeing-peers", "true")
+    expect(item).to_contain_text("Alan Turing")
+    expect(item).to_contain_text("Read the others' notes and changed my mind.")
+    expect(item).to_contain_text("Functional Specification: On track → Needs focus")
+
+    # What if Grace had said needs focus too? Two must-have ratings at needs focus: no.
+    field = f"select#wi-{scorecard_of(db, application.id, '101')}-{SPEC}"
+    page.select_option(field, "needs_focus")
+    page.click("#what-if-form button[type=submit]")
+    result = page.locator("#what-if-result .rec")
+    expect(result).to_have_attribute("data-recommendation", "no")
+    expect(page.locator("#what-if-result")).to_contain_text("With 1 rating changed")
+    expect(page.locator("#mechanical .rec")).to_have_attribute("data-recommendation", "yes")
+    # Nothing was stored: the rating is as it was.
+    db.expire_all()
+    stored = db.scalars(
+        select(Rating.rating).where(Rating.application_id == app_id, Rating.competency_id == SPEC)
+    ).all()
+    assert sorted(stored) == ["needs_focus", "on_track"]
+    db.commit()
+
+
+def scorecard_of(db: Session, application_id: int, interviewer_key: str) -> int:
+    card_id = db.scalar(
+        select(Scorecard.id).where(
+            Scorecard.application_id == application_id,
+            Scorecard.interviewer_key == interviewer_key,
+        )
+    )
+    db.commit()
+    assert card_id is not None
+    return card_id

@@ -48,18 +48,22 @@ def test_a_complete_verdict_is_queued_once_with_marker_and_link(app: Flask, db: 
     assert record is not None and record.fingerprint == fingerprint
 
 
+def rate_all(db: Session, application_id: int, point: str) -> None:
+    """Every rating of the application at ``point`` (with two raters, one changed rating
+    alone no longer moves the verdict: the median resolves towards on track)."""
+    for rating in db.scalars(select(Rating).where(Rating.application_id == application_id)):
+        rating.rating = point
+    db.commit()
+
+
 def test_a_changed_verdict_gets_a_new_note_and_a_reverted_one_too(app: Flask, db: Session) -> None:
     application = arrange(db)
-    first = submit(db, application, "821", fluency_with_data="on_track")
+    submit(db, application, "821", fluency_with_data="on_track")
     submit(db, application, "4080", fluency_with_data="on_track")
     verdict_changed(app, application.id)
-    rating = db.scalar(select(Rating).where(Rating.scorecard_id == first.id))
-    assert rating is not None
-    rating.rating = "needs_focus"
-    db.commit()
+    rate_all(db, application.id, "needs_focus")
     verdict_changed(app, application.id)
-    rating.rating = "on_track"
-    db.commit()
+    rate_all(db, application.id, "on_track")
     verdict_changed(app, application.id)
     keys = [job.key for job in verdict_jobs(db)]
     assert len(keys) == 3 and len(set(keys)) == 3
@@ -128,13 +132,10 @@ def test_after_an_uncertain_attempt_the_marker_is_looked_for_first(
 def test_a_superseded_verdict_is_not_written(make_app: Callable[..., Flask], db: Session) -> None:
     app = make_app(**GH_CONFIG)
     application = arrange(db)
-    first = submit(db, application, "821", fluency_with_data="on_track")
+    submit(db, application, "821", fluency_with_data="on_track")
     submit(db, application, "4080", fluency_with_data="on_track")
     verdict_changed(app, application.id)
-    rating = db.scalar(select(Rating).where(Rating.scorecard_id == first.id))
-    assert rating is not None
-    rating.rating = "needs_focus"
-    db.commit()
+    rate_all(db, application.id, "needs_focus")
     verdict_changed(app, application.id)
     responses.post(NOTES, status=201, json={"id": 2})
     Worker(app, worker_id="w", settings=FAST).run(once=True)
