@@ -9,7 +9,6 @@ allows it. A bad, expired or revoked link gets an HTML page (401/410), never a t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -23,7 +22,6 @@ from flask import (
     request,
     url_for,
 )
-from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -34,6 +32,7 @@ from plugin.core.db import get_session
 from plugin.core.errors import ApiError
 from plugin.core.models import utcnow
 from plugin.frameworks.registry import registry
+from plugin.scorecards import page_guide
 from plugin.scorecards.models import ScorecardRevision, ScorecardStatus
 from plugin.scorecards.service import (
     EVIDENCE_MAX_CHARS,
@@ -58,13 +57,11 @@ from plugin.scorecards.service import (
     scorecard_for,
     snapshot,
 )
-from scorecards.guides import Guide, GuideError, build_guide, guide_to_html
 
 bp = Blueprint("interviewer", __name__)
 
 LINK_ERROR_STATUS = {"invalid": 401, "expired": 410, "revoked": 410, "gone": 410}
 ACTIONS = ("save", "submit", "amend")
-HEADING = re.compile(r"<(/?)h([1-6])\b")
 
 
 @bp.after_request
@@ -139,55 +136,6 @@ def _values_from_input(data: ScorecardInput) -> dict[str, Any]:
 # -- the guide -------------------------------------------------------------------------------
 
 
-def _demote_headings(html: str) -> str:
-    """The guide fragment starts at <h1>; inside this page it sits below the page's <h1>."""
-    return HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 6)}", html)
-
-
-def _guide(ctx: InterviewContext) -> Guide | None:
-    if ctx.framework is None or ctx.loop_spec is None:
-        return None
-    try:
-        return build_guide(ctx.framework, ctx.loop_spec, ctx.assignment.interview_key)
-    except (GuideError, LookupError, StopIteration):
-        return None
-
-
-def _guide_html(guide: Guide | None) -> Markup | None:
-    """The loops engine's question guide for this interview (its printable scorecard part is
-    hidden here: the form below is the scorecard)."""
-    if guide is None:
-        return None
-    return Markup(_demote_headings(guide_to_html(guide, standalone=False)))
-
-
-def _room_rubrics(guide: Guide | None) -> dict[str, tuple[str, Mapping[str, str]]]:
-    """Cases and exercises are rated on what happened in the room: per competency the lead
-    question and its rubric, shown in the form instead of the past-experience anchors."""
-    out: dict[str, tuple[str, Mapping[str, str]]] = {}
-    for item in guide.competencies if guide else ():
-        lead = item.questions[0] if item.questions else None
-        if item.rate_against == "rubric" and lead is not None and lead.rubric:
-            out[item.id] = (lead.text, lead.rubric)
-    return out
-
-
-def _fallback_questions(ctx: InterviewContext) -> list[dict[str, Any]]:
-    """Questions straight from the framework, those of the interview's format first (and only
-    those written for the level, when it is known)."""
-    framework = ctx.framework
-    if framework is None:
-        return []
-    sections = []
-    for card in ctx.competencies:
-        questions = framework.competency(card.id).questions
-        if ctx.level and framework.has_level(ctx.level):
-            questions = tuple(q for q in questions if framework.fits_level(q, ctx.level))
-        fitting = [q for q in questions if ctx.interview_format in q.formats]
-        sections.append({"card": card, "questions": fitting or list(questions)})
-    return sections
-
-
 # -- rendering -------------------------------------------------------------------------------
 
 
@@ -246,8 +194,8 @@ def _render(
     if peers and own is not None and note_peers_shown(session, own):
         session.commit()  # the first sight of peers' ratings: later changes are marked so
     names = {c.id: c.name for c in ctx.framework.competencies} if ctx.framework else {}
-    built = _guide(ctx)
-    guide = _guide_html(built)
+    built = page_guide.guide(ctx)
+    guide = page_guide.guide_html(built)
     body = render_template(
         "interviewer/page.html",
         ctx=ctx,
@@ -262,8 +210,8 @@ def _render(
         revisions=revisions,
         peers=peers,
         guide_html=guide,
-        fallback_guide=None if guide is not None else _fallback_questions(ctx),
-        room_rubrics=_room_rubrics(built),
+        fallback_guide=None if guide is not None else page_guide.fallback_questions(ctx),
+        room_rubrics=page_guide.room_rubrics(built),
         competency_names=names,
         point_names=ctx.point_names,
         point_descriptions=ctx.point_descriptions,

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 
 from plugin.verdicts.comparison import JobComparison
+from scorecards.aggregation import VerdictSummary
 
 # A spreadsheet runs a cell that starts with one of these as a formula: candidate names and
 # stages come from the ATS, so such a cell is quoted as text.
@@ -53,10 +54,18 @@ def comparison_csv(comparison: JobComparison, label: Callable[[str | None], str]
                 summary.scorecards_submitted,
                 summary.scorecards_expected,
                 len(summary.splits),
-                *(label(summary.verdicts.get(c["id"], "not_assessed")) for c in columns),
+                *(_verdict_cell(summary, c["id"], label) for c in columns),
             ]
         )
     return out.getvalue()
+
+
+def _verdict_cell(
+    summary: VerdictSummary, competency: str, label: Callable[[str | None], str]
+) -> str:
+    """The competency's verdict, marked when its raters split (a flag, not a verdict)."""
+    text = label(summary.verdicts.get(competency, "not_assessed"))
+    return f"{text} (split)" if competency in summary.splits else text
 
 
 def csv_filename(comparison: JobComparison) -> str:

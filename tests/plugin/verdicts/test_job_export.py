@@ -19,7 +19,9 @@ JOB = "/review/jobs/greenhouse/3485"
 def _arrange(db: Session) -> None:
     loop = make_loop(db)
     make_application(db, loop, "1", "Zed Split")
-    strong = [("201", "A", "Spec", {SPEC: ("outperforming", "e"), DATA: ("outperforming", "e")})]
+    outperforming = {SPEC: ("outperforming", "e"), DATA: ("outperforming", "e")}
+    # Strong yes needs two ratings per must-have.
+    strong = [("201", "A", "Spec", outperforming), ("202", "B", "Data", outperforming)]
     amy = make_application(db, loop, "2", "Amy Strong", strong)
     amy.current_stage_name = "Offer"
     weak = [("301", "C", "Spec", {SPEC: ("needs_focus", "e"), DATA: ("needs_focus", "e")})]
@@ -71,7 +73,8 @@ def test_csv_export_is_what_the_filters_show(
     # Every page of the filtered list, in the order shown; a formula is quoted as text.
     assert [r[0] for r in body] == ["Zed Split", '\'=HYPERLINK("x") Weak']
     spec = header.index("Functional Specification")
-    assert body[0][spec] == "Split" and body[1][spec] == "Needs focus"
+    assert body[0][spec] == "On track (split)" and body[1][spec] == "Needs focus"
+    assert body[0][header.index("Splits")] == "1"
     assert body[1][5] == "Definitely not"
 
     sign_in(client, make_token("hiring_manager", "9999"))

@@ -81,16 +81,19 @@ def test_every_column_is_reachable_and_the_page_fits(
 def test_filters_and_csv_in_the_browser(
     page: Any, live_server: LiveServer, db: Session, make_token: Token
 ) -> None:
-    arrange_home(db)
+    home = arrange_home(db)
+    home.hired.current_stage_name = "Offer"
+    db.commit()
     sign_in_page(page, live_server.url, make_token("recruiter"), "/review/jobs/greenhouse/3485")
-    page.select_option("#filter-recommendation", "no_decision")
+    page.select_option("#filter-recommendation", "yes")
+    page.select_option("#filter-stage", "Onsite")
     page.click("#filters button[type=submit]")
     names = page.locator("table#compare tbody th a")
-    expect(names).to_have_text(["Ada Lovelace"])
+    expect(names).to_have_text(["Ada Lovelace", "Amy Complete"])
     with page.expect_download() as download_info:
         page.click("#csv-export")
     download = download_info.value
     assert download.suggested_filename == "senior-pm-payments-candidates.csv"
     with open(download.path(), encoding="utf-8") as handle:
         lines = handle.read().splitlines()
-    assert len(lines) == 2 and lines[1].startswith("Ada Lovelace,")
+    assert len(lines) == 3 and lines[1].startswith("Ada Lovelace,")
