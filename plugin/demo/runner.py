@@ -109,8 +109,10 @@ class Demo:
             "PUBLIC_URL": hireloop.url,
             "GREENHOUSE_WEBHOOK_SECRET": state.webhook_secret,
             "GREENHOUSE_API_URL": sandbox.url,
-            "GREENHOUSE_API_KEY": state.api_key,
-            "GREENHOUSE_ON_BEHALF_OF": str(sample.RECRUITER.id),
+            "GREENHOUSE_AUTH_URL": f"{sandbox.url}/token",
+            "GREENHOUSE_CLIENT_ID": state.client_id,
+            "GREENHOUSE_CLIENT_SECRET": state.client_secret,
+            "GREENHOUSE_USER_ID": str(sample.RECRUITER.id),
         }
         ignored = _own_environment(config)
         upgrade(database_url)
@@ -130,7 +132,7 @@ class Demo:
         hireloop.app = app
         hireloop.start()
         wait_healthy(hireloop.url)
-        self.progress.ok(f"Sandbox ATS (Greenhouse Harvest v1) at {sandbox.url}; job {job_id}")
+        self.progress.ok(f"Sandbox ATS (Greenhouse Harvest v3) at {sandbox.url}; job {job_id}")
         self.progress.detail(f"hireloop at {hireloop.url}, webhooks signed with a fresh secret")
         return app
 

@@ -84,7 +84,7 @@ def drain_until_note(
             seen = "\n       ".join(calls) if calls else "(no Harvest calls at all)"
             raise DemoError(
                 "the worker ran but no verdict note reached the sandbox ATS "
-                f"(POST /v1/candidates/{candidate_id}/activity_feed/notes). Last Harvest "
+                f"(POST /v3/notes for candidate {candidate_id}). Last Harvest "
                 f"calls:\n       {seen}"
             )
         time.sleep(1.0)

@@ -39,12 +39,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from plugin.applications.service import apply_event
+from plugin.core import signals
 from plugin.core.db import get_session
 from plugin.core.models import utcnow
 from plugin.inbound.models import REDACTED_BODY, DeliveryStatus, WebhookDelivery
 from plugin.inbound.redaction import about_purged
 from plugin.inbound.reread import Complete
-from plugin.scorecards.voiding import void_deleted_scorecard
 from webhooks.events import Envelope, EventKind, InboundEvent
 from webhooks.normalise import normalise, parse_body
 
@@ -158,7 +158,7 @@ def handle_delivery(
             with session.begin_nested():
                 done = event or normalise(row.provider, parse_body(row.body))
                 if done.kind is EventKind.SCORECARD_DELETED:
-                    void_deleted_scorecard(session, done)
+                    signals.ats_scorecard_deleted.send(session, event=done)
                 else:
                     apply_event(session, done)
                 if about_purged(session, row, done):

@@ -1,6 +1,7 @@
 """The interviewer's side: scorecards and amendments (``service``), ``/api/scorecard``
-(``api``), the page behind the interviewer's link (``pages``), and the ATS's own
-scorecards pulled in (``imports``)."""
+(``api``), the page behind the interviewer's link (``pages``), the ATS's own scorecards
+pulled in (``imports``) or voided when the ATS deletes them (``voiding``), and who
+interviews re-read from the ATS (``interview_sweep``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from plugin.core import signals
 from plugin.core.api import api_of
 from plugin.core.config import default_of
 from plugin.jobs.registry import job_registry
-from plugin.scorecards import api, imports, pages
+from plugin.scorecards import api, imports, interview_sweep, pages, voiding
 
 
 def init_app(app: Flask) -> None:
@@ -20,3 +21,8 @@ def init_app(app: Flask) -> None:
     jobs.add_handler(imports.KIND, imports.run_import)
     jobs.add_sweep(imports.SWEEP, default_of("IMPORT_SWEEP_SECONDS"), imports.sweep)
     signals.application_stage_changed.connect(imports.stage_changed)
+    jobs.add_handler(interview_sweep.KIND, interview_sweep.refresh_interviews)
+    jobs.add_sweep(
+        interview_sweep.SWEEP, default_of("INTERVIEW_SWEEP_SECONDS"), interview_sweep.sweep
+    )
+    signals.ats_scorecard_deleted.connect(voiding.void_deleted_scorecard)

@@ -19,8 +19,9 @@ from webhooks.events import InboundEvent
 log = logging.getLogger("hireloop.imports")
 
 
-def void_deleted_scorecard(session: Session, event: InboundEvent) -> bool:
-    """Void the scorecard the event names, if hireloop imported it; True when it did."""
+def void_deleted_scorecard(session: Session, *, event: InboundEvent) -> bool:
+    """Receiver of ``ats_scorecard_deleted``: void the scorecard the event names, if
+    hireloop imported it; True when it did."""
     if not event.scorecard_id:
         return False
     card = session.scalar(

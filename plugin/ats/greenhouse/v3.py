@@ -5,6 +5,7 @@ the ``ids`` / ``*_ids`` filters and joined here."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 from plugin.ats.base import (
@@ -25,6 +26,7 @@ from plugin.ats.greenhouse.parse import (
     created_note,
     is_active,
     notes_from,
+    optional_id,
     rating_from_v3,
     scheduled_from_v3,
     scorecard_from_v3,
@@ -92,9 +94,16 @@ class GreenhouseV3Client(GreenhouseClient):
         return [stage_from_v3(s, interviews.get(_text(s.get("id")), [])) for s in stages]
 
     def application(self, application_id: str) -> AtsApplication | None:
+        """The application, its stage as the job's stage: v3's ``stage_id`` names an
+        application-stage row, so the job stage comes from the current one of those."""
         application_id = gh_id(application_id, "application")
         item = self._by_ids("applications", [application_id]).get(application_id)
-        return None if item is None else application_from_v3(item)
+        if item is None:
+            return None
+        query = {"application_ids": application_id, "current": "true"}
+        current = next(iter(self._pages("application_stages", query)), None)
+        job_stage = optional_id((current or {}).get("job_interview_stage_id"))
+        return replace(application_from_v3(item), stage_id=job_stage)
 
     def scheduled_interviews(self, application_id: str) -> list[AtsScheduledInterview]:
         """The application's interviews with their interviewers (v3 keeps the panel apart,
