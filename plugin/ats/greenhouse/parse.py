@@ -49,7 +49,8 @@ def user_name(user: Item | None) -> str:
 
 
 def user_email(user: Item) -> str | None:
-    email = user.get("primary_email_address") or user.get("email")
+    # v1 primary_email_address, v3 primary_email, webhooks and v3 interviewers email.
+    email = user.get("primary_email_address") or user.get("primary_email") or user.get("email")
     if not email and isinstance(user.get("emails"), list) and user["emails"]:
         email = user["emails"][0]
     return optional_id(email)

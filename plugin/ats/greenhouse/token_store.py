@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Engine, Table, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from plugin.ats.errors import AtsAuthError, AtsError, AtsTimeout
 from plugin.ats.greenhouse.auth import mint_token
@@ -200,10 +201,9 @@ class SharedOAuthToken:
             return operation(connection)
 
 
-def token_problems(engine: Engine) -> dict[str, str]:
+def token_problems(session: Session | Connection) -> dict[str, str]:
     """The credentials whose token endpoint refused or failed last time (for ``/healthz``)."""
-    with engine.connect() as connection:
-        rows = connection.execute(
-            select(TABLE.c.credential, TABLE.c.last_error).where(TABLE.c.last_error.is_not(None))
-        ).all()
+    rows = session.execute(
+        select(TABLE.c.credential, TABLE.c.last_error).where(TABLE.c.last_error.is_not(None))
+    ).all()
     return {str(row.credential): str(row.last_error) for row in rows}

@@ -50,6 +50,7 @@ class SandboxState(SandboxStore):
         client_secret: str | None = None,
         token_lifetime: float = 3600.0,
         interviewer_delay: float = 0.0,
+        missing_scopes: tuple[str, ...] = (),
     ) -> None:
         if api_version not in ("v3", "v1"):
             raise ValueError(f"the sandbox speaks Harvest v3 or v1, not {api_version!r}")
@@ -61,6 +62,10 @@ class SandboxState(SandboxStore):
         self.tokens: dict[str, float] = {}  # access token -> expiry (epoch seconds)
         self.tokens_minted = 0
         self.interviewer_delay = interviewer_delay
+        # v3 scopes the credential lacks: their calls answer 403, as Greenhouse does.
+        self.missing_scopes = set(missing_scopes)
+        self.tags: dict[int, str] = {}  # candidate tags by id
+        self.applied_tags: set[tuple[int, int]] = set()  # (candidate id, tag id)
         self.clock = clock
         self.webhook_secret = webhook_secret or secrets.token_hex(24)
         self.webhook_url = webhook_url

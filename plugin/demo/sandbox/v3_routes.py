@@ -43,8 +43,11 @@ def listing(resource: str) -> Response:
     produce = RESOURCES.get(resource)
     if produce is None:
         raise HarvestError(404, "Resource not found")
-    filters = query()
     state = sandbox_state()
+    scope = f"harvest:{resource}:list"
+    if scope in state.missing_scopes:
+        raise HarvestError(403, "Forbidden", [f"The token does not have the scope {scope}"])
+    filters = query()
     with state.lock:
         rows = [row for row in produce(state) if _matches(row, filters)]
     return page(rows)
@@ -53,6 +56,8 @@ def listing(resource: str) -> Response:
 @v3.post("/notes")
 def create_note() -> tuple[Response, int]:
     state = sandbox_state()
+    if "harvest:notes:create" in state.missing_scopes:
+        raise HarvestError(403, "Forbidden", ["The token does not have the scope notes:create"])
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise HarvestError(400, "The request body must be a JSON object")
@@ -65,6 +70,31 @@ def create_note() -> tuple[Response, int]:
     if data.get("application_id") is not None:
         note["application_id"] = int(data["application_id"])
     return jsonify(note_row(candidate_id, note)), 201
+
+
+@v3.post("/candidate_tags")
+def create_tag() -> tuple[Response, int]:
+    state = sandbox_state()
+    data = request.get_json(silent=True)
+    name = data.get("name") if isinstance(data, dict) else None
+    if not isinstance(name, str) or not name.strip():
+        raise HarvestError(422, "Unprocessable Content", [{"name": "is required"}])
+    with state.lock:
+        tag_id = state.next_id()
+        state.tags[tag_id] = name
+    return jsonify({"id": tag_id, "name": name}), 201
+
+
+@v3.post("/applied_candidate_tags")
+def apply_tag() -> tuple[Response, int]:
+    state = sandbox_state()
+    data = request.get_json(silent=True) or {}
+    candidate, tag = data.get("candidate_id"), data.get("candidate_tag_id")
+    if candidate not in state.candidates or tag not in state.tags:
+        raise HarvestError(422, "Unprocessable Content", [{"candidate_tag_id": "unknown"}])
+    with state.lock:
+        state.applied_tags.add((candidate, tag))
+    return jsonify({"candidate_id": candidate, "candidate_tag_id": tag}), 201
 
 
 def _note_errors(state: SandboxState, data: dict[str, Any]) -> list[Any]:

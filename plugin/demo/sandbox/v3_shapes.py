@@ -216,6 +216,11 @@ def job_candidate_attributes(state: SandboxState) -> Iterator[Row]:
         yield {"id": attribute_id, "name": name}
 
 
+def candidate_tags(state: SandboxState) -> Iterator[Row]:
+    for tag_id, name in state.tags.items():
+        yield {"id": tag_id, "name": name}
+
+
 RESOURCES: dict[str, Callable[[SandboxState], Iterator[Row]]] = {
     "applications": applications,
     "application_stages": application_stages,
@@ -229,4 +234,5 @@ RESOURCES: dict[str, Callable[[SandboxState], Iterator[Row]]] = {
     "scorecards": scorecards,
     "scorecard_candidate_attributes": scorecard_candidate_attributes,
     "job_candidate_attributes": job_candidate_attributes,
+    "candidate_tags": candidate_tags,
 }

@@ -46,7 +46,7 @@ def test_greenhouse_v1_and_v3_from_config() -> None:
 
 
 def test_a_v1_key_without_the_explicit_version_names_the_migration() -> None:
-    with pytest.raises(AtsConfigError, match="Harvest v1 key.*HIRELOOP_GREENHOUSE_API_VERSION=v1"):
+    with pytest.raises(AtsConfigError, match=r"Harvest v1 key.*HIRELOOP_GREENHOUSE_API_VERSION=v1"):
         client_for({**BASE, "GREENHOUSE_API_KEY": "k"}, "greenhouse")
     with pytest.raises(AtsConfigError, match="HIRELOOP_GREENHOUSE_API_KEY is not set"):
         client_for(

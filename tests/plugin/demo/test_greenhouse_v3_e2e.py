@@ -161,9 +161,11 @@ def test_v3_stage_change_without_interviewers_to_one_verdict_note_with_three_wor
                 record["_panel_at"] = 0.0
         named = wait_for(
             "the sweep to name the interviewers",
-            lambda: [a for a in assignments() if a["interviewer_id"]]
-            if all(a["interviewer_id"] for a in assignments())
-            else None,
+            lambda: (
+                [a for a in assignments() if a["interviewer_id"]]
+                if all(a["interviewer_id"] for a in assignments())
+                else None
+            ),
         )
         assert sorted(a["interviewer_id"] for a in named) == ["4102", "4103", "4104"]
 

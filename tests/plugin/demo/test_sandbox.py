@@ -1,5 +1,5 @@
-"""The sandbox ATS in its v1 mode over real HTTP: Harvest v1 auth, shapes, pagination, rate limit, notes, and
-webhooks signed the way Greenhouse signs them."""
+"""The sandbox ATS in its v1 mode over real HTTP: Harvest v1 auth, shapes, pagination, rate
+limit, notes, and webhooks signed the way Greenhouse signs them."""
 
 from __future__ import annotations
 
