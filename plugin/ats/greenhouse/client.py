@@ -23,12 +23,18 @@ from plugin.ats.http import HttpClient
 from plugin.ats.values import items_of
 
 NOTE_VISIBILITIES = ("admin_only", "private", "public")
-_GREENHOUSE_ID = re.compile(r"[0-9]{1,20}")
+# Greenhouse's ids are whole numbers; letters, "-" and "_" are let through (test doubles
+# use them), nothing that could leave a path segment or split a filter list.
+_GREENHOUSE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def is_gh_id(value: str) -> bool:
+    return _GREENHOUSE_ID.fullmatch(value) is not None
 
 
 def gh_id(value: object, what: str) -> str:
-    """A Greenhouse id (a whole number) checked before it goes into a URL path or a filter,
-    then quoted: ``1/../../candidates`` is refused here, never sent."""
+    """An id checked before it goes into a URL path or a filter, then quoted:
+    ``1/../../candidates``, ``1?x=2`` or ``1,2`` are refused here, never sent."""
     text = str(value).strip()
     if not _GREENHOUSE_ID.fullmatch(text):
         raise AtsValidationError(f"not a Greenhouse {what} id: {text[:40]!r}")

@@ -18,7 +18,7 @@ from plugin.ats.base import (
     AtsUser,
 )
 from plugin.ats.errors import AtsClientError, AtsResponseError, AtsValidationError
-from plugin.ats.greenhouse.client import GreenhouseClient, gh_id
+from plugin.ats.greenhouse.client import GreenhouseClient, gh_id, is_gh_id
 from plugin.ats.greenhouse.parse import (
     Item,
     application_from_v3,
@@ -68,7 +68,7 @@ class GreenhouseV3Client(GreenhouseClient):
         """The ``resource`` rows with these ids (ids that are not Greenhouse ids, such as an
         external attendee's missing user id, are left out)."""
         found: dict[str, Item] = {}
-        valid = {i for i in ids if i.isdigit()}
+        valid = {i for i in ids if is_gh_id(i)}
         for chunk in _chunks(sorted(valid)):
             for item in self._pages(resource, {"ids": ",".join(chunk)}):
                 found[_text(item.get("id"))] = item

@@ -28,6 +28,7 @@ from plugin.demo.report import Progress
 from plugin.demo.sandbox import Sandbox, ServerThread
 from plugin.demo.sandbox.seed import DEMO_LOOP, RECRUITER
 from plugin.demo.scorecards import submit_all
+from tests.conftest import ROOT
 
 WORKERS = 3
 WAIT = 90.0  # seconds; a loaded CI machine starts three Python processes slowly
@@ -57,20 +58,23 @@ def fresh_database(tmp_path: Path) -> Iterator[str]:
         admin.dispose()
 
 
-def wait_for(what: str, check: Callable[[], Any], timeout: float = WAIT) -> Any:
+def wait_for(what: str, check: Callable[[], Any], logs: Path, timeout: float = WAIT) -> Any:
     deadline = time.monotonic() + timeout
     while True:
         found = check()
         if found:
             return found
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
+            text = "\n".join(p.read_text()[-3000:] for p in sorted(logs.glob("worker-*.log")))
+            raise AssertionError(f"timed out waiting for {what}; the workers said:\n{text}")
         time.sleep(0.2)
 
 
 def start_workers(config: dict[str, str], tmp_path: Path) -> list[subprocess.Popen[bytes]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HIRELOOP_")}
     env.update({f"HIRELOOP_{key}": value for key, value in config.items()})
+    # The workers run this checkout's code, whatever the environment's install points at.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return [
         subprocess.Popen(
             [sys.executable, "-m", "plugin.cli", "worker"],
@@ -151,7 +155,7 @@ def test_v3_stage_change_without_interviewers_to_one_verdict_note_with_three_wor
             path = f"/api/applications/{found[0]['id']}/assignments"
             return [a for a in items(api.call("GET", path, admin), "assignments")]
 
-        waiting = wait_for("three assignments waiting", lambda: len(assignments()) == 3)
+        waiting = wait_for("three assignments waiting", lambda: len(assignments()) == 3, tmp_path)
         assert waiting and all(a["interviewer_id"] is None for a in assignments())
 
         # Greenhouse schedules the interviewers later and sends no webhook about it.
@@ -166,12 +170,13 @@ def test_v3_stage_change_without_interviewers_to_one_verdict_note_with_three_wor
                 if all(a["interviewer_id"] for a in assignments())
                 else None
             ),
+            tmp_path,
         )
         assert sorted(a["interviewer_id"] for a in named) == ["4102", "4103", "4104"]
 
         submit_all(api, DEMO_LOOP, named, Progress())
         candidate = state.application.candidate_id
-        wait_for("the verdict note", lambda: state.notes.get(candidate))
+        wait_for("the verdict note", lambda: state.notes.get(candidate), tmp_path)
         time.sleep(3)  # time for a second note to appear, were one to be written
     finally:
         stop(workers)
