@@ -32,8 +32,8 @@ from plugin.core.migrate import upgrade  # noqa: E402
 from plugin.demo.sandbox import Sandbox, encode_body, signature  # noqa: E402
 from plugin.demo.sandbox.records import SandboxApplication, now  # noqa: E402
 from plugin.demo.sandbox.seed import CANDIDATE, DEMO_LOOP, RECRUITER  # noqa: E402
-from plugin.jobs.models import OutboxJob  # noqa: E402
 from plugin.frameworks.registry import registry  # noqa: E402
+from plugin.jobs.models import OutboxJob  # noqa: E402
 from plugin.loops.service import save_loop  # noqa: E402
 from plugin.scorecards import interview_sweep  # noqa: E402
 

@@ -25,6 +25,9 @@ from webhooks.events import InboundEvent, InterviewerRef, InterviewRef
 
 log = logging.getLogger(__name__)
 
+#: ``scheduled_interview_id`` of an assignment whose scheduled interview the ATS deleted.
+DELETED_PREFIX = "deleted:"
+
 
 @dataclass(frozen=True)
 class _Interview:
@@ -262,6 +265,10 @@ def cancel_interview(session: Session, event: InboundEvent) -> int:
         return session.scalars(query).all()
 
     rows = matching(Assignment.scheduled_interview_id == iid) if iid else ()
+    for row in rows:
+        # Remembered as deleted: a read of the scheduled interviews made before the
+        # deletion (the interview sweep's) must not bring the interview back.
+        row.scheduled_interview_id = f"{DELETED_PREFIX}{iid}"[:64]
     if not rows and event.application_ids:
         conditions = [Assignment.interview_key == iid]
         if event.stage_id:

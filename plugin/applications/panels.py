@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
-from plugin.applications.assignments import ensure_assignments
+from plugin.applications.assignments import DELETED_PREFIX, ensure_assignments
 from plugin.applications.lookups import loop_stage
 from plugin.applications.models import Application, ApplicationStatus, Assignment
 from plugin.applications.models import AssignmentStatus as Status
@@ -78,10 +78,13 @@ def apply_scheduled(
     )
     if stage is None:
         return {"skipped": "no loop stage"}
+    deleted = _deleted_ids(session, application)
     current = [
         s
         for s in scheduled
-        if not s.cancelled and s.stage_id in (None, application.current_stage_id)
+        if not s.cancelled
+        and s.stage_id in (None, application.current_stage_id)
+        and s.id not in deleted
     ]
     interviews = [
         InterviewRef(
@@ -98,6 +101,18 @@ def apply_scheduled(
     touched = ensure_assignments(session, application, stage, interviews, panel=True)
     recorded = record_scheduled(session, application, current)
     return {"scheduled": len(current), "assigned": len(touched), "recorded": recorded}
+
+
+def _deleted_ids(session: Session, application: Application) -> set[str]:
+    """Scheduled interviews the ATS said it deleted (``interview_deleted``): a read made
+    before the deletion still lists them, and must not bring them back."""
+    marked = session.scalars(
+        select(Assignment.scheduled_interview_id).where(
+            Assignment.application_id == application.id,
+            Assignment.scheduled_interview_id.startswith(DELETED_PREFIX),
+        )
+    ).all()
+    return {str(value).removeprefix(DELETED_PREFIX) for value in marked}
 
 
 def _same_interview(scheduled: AtsScheduledInterview, assignment: Assignment) -> bool:

@@ -119,6 +119,30 @@ class SandboxState(SandboxStore):
             shown.append(item)
         return shown
 
+    def schedule_interviewers(self, application_id: int) -> None:
+        with self.lock:
+            for record in self.scheduled.get(application_id, []):
+                record[PANEL_AT] = self.clock()
+
+    def delete_scheduled(self, scheduled_id: int) -> None:
+        with self.lock:
+            for application_id, records in self.scheduled.items():
+                self.scheduled[application_id] = [r for r in records if r["id"] != scheduled_id]
+
+    def delete_scorecard(self, scorecard_id: int) -> dict[str, Any]:
+        """Remove a scorecard; what ``scorecard_deleted`` says about it."""
+        with self.lock:
+            card = next(c for c in self.scorecards if c["id"] == scorecard_id)
+            self.scorecards.remove(card)
+            return {
+                "id": card["id"],
+                "candidate_id": card.get("candidate_id"),
+                "interviewed_at": card.get("interviewed_at"),
+                "created_at": card.get("created_at"),
+                "updated_at": card.get("updated_at"),
+                "scorecard_status": "complete",
+            }
+
     def mint_token(self) -> tuple[str, float]:
         """A new access token and its lifetime (the sandbox's token endpoint)."""
         with self.lock:

@@ -128,3 +128,12 @@ def test_interview_deleted_matches_the_recorded_scheduled_interview(
     post_gh(app, payload_bytes("greenhouse/interview_deleted.json"), event_id="deleted")
     statuses = {a.interviewer_key: a.status for a in assignments(db, found.id)}
     assert statuses == {"2622": "cancelled", "": "pending"}
+    # A read of the scheduled interviews made before the deletion still lists it: applied
+    # after the deletion, it does not bring the interview back.
+    db.expire_all()
+    stale = application(db, "greenhouse", "265277")
+    assert stale is not None
+    apply_scheduled(db, stale, [scheduled("31087450", "113101", "Assessment", "2622")])
+    db.commit()
+    statuses = {a.interviewer_key: a.status for a in assignments(db, found.id)}
+    assert statuses == {"2622": "cancelled", "": "pending"}

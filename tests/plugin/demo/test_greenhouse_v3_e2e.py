@@ -2,7 +2,8 @@
 the stage change lists its interviews with no interviewers, the interviewers are scheduled
 later with no webhook, and three ``hireloop worker`` processes (real subprocesses sharing the
 database) find them with the interview sweep, send the links, and write one verdict note
-once the scorecards are in, having minted one OAuth token between them."""
+once the scorecards are in, having minted one OAuth token between them. A cancelled
+interview on the way is matched by the scheduled-interview id the sweep recorded."""
 
 from __future__ import annotations
 
@@ -139,6 +140,7 @@ def test_v3_stage_change_without_interviewers_to_one_verdict_note_with_three_wor
             session.commit()
         api = Api(hireloop.url)
         api.call("POST", "/api/loops", admin, expect=(200, 201), json=DEMO_LOOP)
+        assert sandbox.ping().ok  # Greenhouse's ping when a webhook is saved: 200
 
         # The recruiter moves the candidate to Onsite; nobody is scheduled yet.
         delivery = sandbox.move("Onsite")
@@ -159,10 +161,7 @@ def test_v3_stage_change_without_interviewers_to_one_verdict_note_with_three_wor
         assert waiting and all(a["interviewer_id"] is None for a in assignments())
 
         # Greenhouse schedules the interviewers later and sends no webhook about it.
-        state.interviewer_delay = 0.0
-        with state.lock:
-            for record in state.scheduled[external]:
-                record["_panel_at"] = 0.0
+        sandbox.schedule_interviewers(external)
         named = wait_for(
             "the sweep to name the interviewers",
             lambda: (
@@ -173,6 +172,17 @@ def test_v3_stage_change_without_interviewers_to_one_verdict_note_with_three_wor
             tmp_path,
         )
         assert sorted(a["interviewer_id"] for a in named) == ["4102", "4103", "4104"]
+
+        # One interview is cancelled: interview_deleted names the scheduled interview only,
+        # which the sweep recorded on its assignment.
+        dropped = next(r["id"] for r in state.scheduled[external] if r["interview"]["id"] == 113103)
+        assert sandbox.delete_interview(dropped).ok
+        named = wait_for(
+            "the cancelled interview's assignment to go",  # listed: the ones not cancelled
+            lambda: (lambda open_: open_ if len(open_) == 2 else None)(assignments()),
+            tmp_path,
+        )
+        assert sorted(a["interviewer_id"] for a in named) == ["4102", "4103"]
 
         submit_all(api, DEMO_LOOP, named, Progress())
         candidate = state.application.candidate_id
