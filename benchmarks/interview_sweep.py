@@ -102,9 +102,12 @@ def _sweep_pass(app: Any, sandbox: Sandbox) -> Counter[str]:
 
 
 def measure(version: str, count: int) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as folder, Sandbox(
-        api_version=version, interviewer_delay=float("inf"), client_secret="bench-secret"
-    ) as sandbox:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        Sandbox(
+            api_version=version, interviewer_delay=float("inf"), client_secret="bench-secret"
+        ) as sandbox,
+    ):
         database = f"sqlite:///{Path(folder) / 'bench.db'}"
         upgrade(database)
         app = create_app(_config(sandbox, database, version))
