@@ -93,6 +93,24 @@ class GreenhouseV3Client(GreenhouseClient):
         stages.sort(key=lambda s: s.get("sort_order") or 0)
         return [stage_from_v3(s, interviews.get(_text(s.get("id")), [])) for s in stages]
 
+    def applications(self, job_id: str, status: str | None = "active") -> list[AtsApplication]:
+        """The job's applications, each with its job stage (from its current application
+        stage: v3's ``stage_id`` names the application-stage row)."""
+        params: dict[str, Any] = {"job_ids": gh_id(job_id, "job")}
+        if status:
+            params["status"] = status
+        items = list(self._pages("applications", params))
+        stages: dict[str, str | None] = {}
+        for chunk in _chunks([_text(i.get("id")) for i in items]):
+            query = {"application_ids": ",".join(chunk), "current": "true"}
+            for row in self._pages("application_stages", query):
+                stages[_text(row.get("application_id"))] = optional_id(
+                    row.get("job_interview_stage_id")
+                )
+        return [
+            replace(application_from_v3(i), stage_id=stages.get(_text(i.get("id")))) for i in items
+        ]
+
     def application(self, application_id: str) -> AtsApplication | None:
         """The application, its stage as the job's stage: v3's ``stage_id`` names an
         application-stage row, so the job stage comes from the current one of those."""

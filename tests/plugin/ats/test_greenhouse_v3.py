@@ -105,6 +105,38 @@ def test_application_reads_the_job_stage_from_the_current_application_stage(
 
 
 @responses.activate
+def test_a_jobs_applications_carry_their_job_stage(v3: GreenhouseV3Client) -> None:
+    token()
+    responses.get(
+        f"{API}/v3/applications",
+        json=[
+            {"id": 2, "job_id": 7, "stage_id": 20000071416, "stage_name": "Onsite"},
+            {"id": 1, "job_id": 7, "stage_id": 10000071415, "stage_name": "Screen"},
+        ],
+        match=[
+            matchers.query_param_matcher({"job_ids": "7", "status": "active", "per_page": "100"})
+        ],
+    )
+    responses.get(
+        f"{API}/v3/application_stages",
+        json=[
+            {"application_id": 2, "job_interview_stage_id": 71416},
+            {"application_id": 1, "job_interview_stage_id": 71415},
+        ],
+        match=[
+            matchers.query_param_matcher(
+                {"application_ids": "2,1", "current": "true", "per_page": "100"}
+            )
+        ],
+    )
+    found = v3.applications("7")
+    assert [(a.id, a.stage_id, a.stage_name) for a in found] == [
+        ("2", "71416", "Onsite"),
+        ("1", "71415", "Screen"),
+    ]
+
+
+@responses.activate
 def test_application_not_found_is_none(v3: GreenhouseV3Client) -> None:
     token()
     responses.get(f"{API}/v3/applications", json=[])

@@ -14,7 +14,7 @@ from plugin.core import signals
 from plugin.core.db import get_session
 from plugin.scorecards.models import Scorecard
 from plugin.verdicts.service import compute_verdict
-from tests.plugin.outbound import arrange
+from tests.plugin.outbound import arrange, verdict_jobs
 from tests.plugin.scorecards.test_imports import PM_NAMES, renamed, run_import
 from tests.webhooks.helpers import INBOUND_CONFIG, greenhouse_headers, payload_bytes
 from webhooks.events import EventKind
@@ -46,12 +46,17 @@ def test_a_deleted_extra_scorecard_is_voided_and_the_verdict_recomputed(
 ) -> None:
     app = make_app(**INBOUND_CONFIG)
     application = arrange(db)
+    # A guest's scorecard (no assignment of theirs) is the only one to rate strategic impact.
     extra = renamed(
-        PM_NAMES, id=6036088, interviewer={"id": 999, "name": "Guest"}, interview_step={}
+        {**PM_NAMES, "Analytical": "strategic-impact"},
+        id=6036088,
+        interviewer={"id": 999, "name": "Guest"},
+        interview_step={},
     )
     run_import(app, application.id, [renamed(PM_NAMES), renamed(PM_NAMES, id=124,
         interviewer={"id": 4080, "name": "Kate"}, interview_step={"id": 6002}), extra])  # fmt: skip
     assert fluency_count(app, application.id) == (3, True)
+    notes_before = len(verdict_jobs(db))
     changed: list[int] = []
 
     def spy(_session: Session, *, application_id: int) -> None:
@@ -67,6 +72,8 @@ def test_a_deleted_extra_scorecard_is_voided_and_the_verdict_recomputed(
     assert card is not None and card.status == "voided" and card.amended_at is not None
     db.commit()  # release SQLite's write lock before the app reads
     assert fluency_count(app, application.id) == (2, True)  # still complete, one rating less
+    # The complete verdict changed: its note is queued, as for any change.
+    assert len(verdict_jobs(db)) == notes_before + 1
     assert deliver(app).get_json()["status"] == "duplicate"
 
 
