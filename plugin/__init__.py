@@ -14,6 +14,7 @@ from flask import Flask
 
 from plugin import (
     applications,
+    ats,
     auth,
     core,
     frameworks,
@@ -34,6 +35,7 @@ CAPABILITIES = (
     auth,
     frameworks,
     jobs,
+    ats,
     inbound,
     applications,
     loops,

@@ -10,6 +10,7 @@ from flask.cli import FlaskGroup
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from plugin import create_app
+from plugin.ats.cli import ats_group
 from plugin.auth.cli import tokens_group
 from plugin.core.cli import db_group
 from plugin.core.config import ConfigError
@@ -29,6 +30,7 @@ COMMANDS = (
     inbox_group,
     worker_command,
     outbox_group,
+    ats_group,
 )
 
 

@@ -24,6 +24,7 @@ class EventKind(StrEnum):
     CANDIDATE_MERGED = "candidate.merged"
     CANDIDATE_ANONYMIZED = "candidate.anonymized"
     JOB_STAGE_DELETED = "job_stage.deleted"
+    SCORECARD_DELETED = "scorecard.deleted"
     PING = "ping"
     IGNORED = "ignored"
 
@@ -102,6 +103,7 @@ class InboundEvent:
     job_id: str | None = None
     stage_id: str | None = None
     fields: tuple[str, ...] = ()  # candidate.anonymized: which fields the ATS anonymized
+    scorecard_id: str | None = None  # scorecard.deleted: the ATS's scorecard
     # interview.cancelled (Ashby): the cancelled schedule's interviews and interviewers;
     # empty: all of the stage's.
     interviews: tuple[InterviewRef, ...] = ()

@@ -250,6 +250,18 @@ def _interview_deleted(action: str, payload: Mapping[str, Any]) -> InboundEvent:
     )
 
 
+def _scorecard_deleted(action: str, payload: Mapping[str, Any]) -> InboundEvent:
+    card = required_mapping(payload.get("scorecard"), "payload.scorecard")
+    return InboundEvent(
+        PROVIDER,
+        EventKind.SCORECARD_DELETED,
+        action,
+        iso_time(card.get("updated_at"), "payload.scorecard.updated_at"),
+        scorecard_id=required_id(card.get("id"), "payload.scorecard.id"),
+        candidate_id=optional_id(card.get("candidate_id"), "payload.scorecard.candidate_id"),
+    )
+
+
 def _job_stage_deleted(action: str, payload: Mapping[str, Any]) -> InboundEvent:
     path = "payload.job_interview_stage"
     stage = required_mapping(payload.get("job_interview_stage"), path)
@@ -269,5 +281,6 @@ _OTHER_ACTIONS: dict[str, Callable[[str, Mapping[str, Any]], InboundEvent]] = {
     "delete_application": _application_deleted,
     "candidate_anonymized": _candidate_anonymized,
     "interview_deleted": _interview_deleted,
+    "scorecard_deleted": _scorecard_deleted,
     "job_interview_stage_deleted": _job_stage_deleted,
 }

@@ -1,5 +1,6 @@
 """Applications and their interviewer assignments as the ATS's events leave them
-(``service``), addressable by ATS identity at ``/api/applications`` (``api``)."""
+(``service``), addressable by ATS identity at ``/api/applications`` (``api``); who interviews,
+as the ATS's scheduled interviews say (``panels``, applied by the interview sweep)."""
 
 from __future__ import annotations
 

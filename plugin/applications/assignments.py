@@ -25,6 +25,9 @@ from webhooks.events import InboundEvent, InterviewerRef, InterviewRef
 
 log = logging.getLogger(__name__)
 
+#: ``scheduled_interview_id`` of an assignment whose scheduled interview the ATS deleted.
+DELETED_PREFIX = "deleted:"
+
 
 @dataclass(frozen=True)
 class _Interview:
@@ -258,10 +261,11 @@ def schedule_interviews(session: Session, event: InboundEvent) -> list[Assignmen
 def cancel_interview(session: Session, event: InboundEvent) -> int:
     """Cancel the unsubmitted assignments of a cancelled or deleted interview.
 
-    Greenhouse sends one id for "a scheduled interview was cancelled" and "an interview was
-    deleted from the job": the scheduled interview is tried first, and only an id that no
-    assignment knows as its scheduled interview is taken for the job's interview (the loop
-    interview key), so the two id spaces cannot cancel each other's assignments."""
+    The id is first taken for a scheduled interview (Greenhouse's ``interview_deleted``
+    names only that, and the interview sweep records it on the assignments). Only an event
+    that names its applications (Lever, Ashby) may also match the loop interview key, and
+    only within them: a bare id is never matched against loop interview keys across
+    applications, where the job's interview ids and the scheduled ones could collide."""
     iid = event.interview_id
 
     def matching(*conditions: Any) -> Sequence[Assignment]:
@@ -277,9 +281,13 @@ def cancel_interview(session: Session, event: InboundEvent) -> int:
         return session.scalars(query).all()
 
     rows = matching(Assignment.scheduled_interview_id == iid) if iid else ()
-    if not rows:
+    for row in rows:
+        # Remembered as deleted: a read of the scheduled interviews made before the
+        # deletion (the interview sweep's) must not bring the interview back.
+        row.scheduled_interview_id = f"{DELETED_PREFIX}{iid}"[:64]
+    if not rows and event.application_ids:
         conditions = [Assignment.interview_key == iid]
-        if event.application_ids and event.stage_id:
+        if event.stage_id:
             # Ashby cancels an interview schedule of one application's stage: the interviews
             # (and interviewers) it names, or the whole stage's when it names none.
             schedule = Application.external_id.in_(event.application_ids) & (

@@ -67,6 +67,9 @@ class Application(Base):
     )
     current_stage_id: Mapped[str | None] = mapped_column(String(64))
     current_stage_name: Mapped[str | None] = mapped_column(String(300))
+    # When hireloop saw the application enter its current stage (the interview sweep
+    # re-reads the panel of recent stages).
+    stage_entered_at: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(32), default=ApplicationStatus.ACTIVE)
     # The ATS's own timestamp of the state we hold: an older event never overwrites a newer one.
     source_updated_at: Mapped[datetime | None]
@@ -96,7 +99,8 @@ class Assignment(Base):
     status: Mapped[str] = mapped_column(String(32), default=AssignmentStatus.PENDING)
     # Bumped to revoke every link issued so far.
     link_version: Mapped[int] = mapped_column(default=1)
-    scheduled_interview_id: Mapped[str | None] = mapped_column(String(64))
+    # The ATS's scheduled interview (Greenhouse: what ``interview_deleted`` names).
+    scheduled_interview_id: Mapped[str | None] = mapped_column(String(64), index=True)
     starts_at: Mapped[datetime | None]
     ends_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]

@@ -41,6 +41,7 @@ from plugin.applications.lookups import (
 from plugin.applications.models import Application, ApplicationStatus, AssignmentStatus
 from plugin.applications.purge import merge_candidate, purge_application, purge_candidate
 from plugin.core import signals
+from plugin.core.models import utcnow
 from plugin.loops.models import Loop
 from plugin.loops.reader import loop_for_job
 from webhooks.events import (
@@ -133,6 +134,7 @@ def upsert_application(session: Session, event: InboundEvent) -> Application:
         created or application.current_stage_id != old_stage
     )
     if entered:
+        application.stage_entered_at = utcnow()
         signals.application_stage_changed.send(session, application=application)
     if application.status in CLOSED_STATUSES and (
         created or old_status == ApplicationStatus.ACTIVE

@@ -1,9 +1,10 @@
 """Build the ATS client an app's configuration describes.
 
-``client_for(config, "greenhouse")`` gives a Greenhouse client (Harvest v3 when a client id
-is set, else v1 with the API key), Lever or Ashby, each on the shared ``requests.Session``,
-with the configured timeout and the credential's rate-limit budget in the database.
-Clients are cached per configuration so an OAuth token and learned limits are reused.
+``client_for(config, "greenhouse")`` gives a Greenhouse client (Harvest v3, or v1 with the
+API key only when ``HIRELOOP_GREENHOUSE_API_VERSION=v1``), Lever or Ashby, each on the
+shared ``requests.Session``, with the configured timeout and the credential's rate-limit
+budget in the database. Clients are cached per configuration so an OAuth token and learned
+limits are reused (v3 with a database: one token for every process, ``token_store``).
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ from plugin.ats.greenhouse import (
     OAuthClientCredentials,
     basic_auth_header,
 )
+from plugin.ats.greenhouse.token_store import SharedOAuthToken
 from plugin.ats.http import AuthProvider, HttpClient, StaticAuth
 from plugin.ats.lever import LeverClient
 from plugin.ats.ratelimit import (
     ASHBY_LIMIT,
+    GREENHOUSE_V3_WINDOW_SECONDS,
     GREENHOUSE_WINDOW_SECONDS,
     LEVER_LIMIT,
     Budget,
@@ -36,7 +39,14 @@ from plugin.ats.ratelimit import (
     RateLimit,
     RateLimiter,
 )
-from plugin.core.config import default_of, env_name, setting, text_setting
+from plugin.core.config import (
+    GREENHOUSE_V1_RETIRED,
+    default_of,
+    env_name,
+    greenhouse_api_version,
+    setting,
+    text_setting,
+)
 
 SUPPORTED = ("greenhouse", "lever", "ashby")
 _CACHE: dict[tuple[Any, ...], AtsClient] = {}
@@ -119,15 +129,23 @@ def _require(config: Mapping[str, Any], key: str, why: str) -> str:
 
 
 def _greenhouse(config: Mapping[str, Any], session: requests.Session | None) -> AtsClient:
-    """Harvest v3 when an OAuth client id is configured, else v1 with the API key."""
+    """Harvest v3 with OAuth client credentials; v1 with the API key only when
+    ``HIRELOOP_GREENHOUSE_API_VERSION=v1``."""
     base = _require(config, "GREENHOUSE_API_URL", "the Harvest API's address")
     gh_limit = int(_float(config, "GREENHOUSE_RATE_LIMIT"))
-    limit = RateLimit.per_window(gh_limit, GREENHOUSE_WINDOW_SECONDS)
     visibility = setting(config, "GREENHOUSE_NOTE_VISIBILITY") or "public"
-    client_id = text_setting(config, "GREENHOUSE_CLIENT_ID")
-    if client_id:
+    if greenhouse_api_version(config) != "v1":
+        client_id = text_setting(config, "GREENHOUSE_CLIENT_ID")
+        if not client_id:
+            if text_setting(config, "GREENHOUSE_API_KEY"):
+                raise AtsConfigError(GREENHOUSE_V1_RETIRED)
+            raise AtsConfigError(
+                f"{env_name('GREENHOUSE_CLIENT_ID')} is not set: Harvest v3 client credentials"
+            )
+        limit = RateLimit.per_window(gh_limit, GREENHOUSE_V3_WINDOW_SECONDS)
         http = _greenhouse_v3_http(config, base, client_id, limit, session)
         return GreenhouseV3Client(http, note_visibility=visibility)
+    limit = RateLimit.per_window(gh_limit, GREENHOUSE_WINDOW_SECONDS)
     key = _require(config, "GREENHOUSE_API_KEY", "Harvest v1 authenticates with the API key")
     http = _basic_http(config, "greenhouse", base, key, limit, session, GREENHOUSE_WINDOW_SECONDS)
     return GreenhouseV1Client(
@@ -144,20 +162,26 @@ def _greenhouse_v3_http(
     limit: RateLimit,
     session: requests.Session | None,
 ) -> HttpClient:
-    """Harvest v3 calls with an OAuth token; the client id names the rate-limit budget."""
+    """Harvest v3 calls with an OAuth token; the client id names the rate-limit budget and
+    the token shared through the database (one per deployment)."""
     secret = _require(config, "GREENHOUSE_CLIENT_SECRET", "Harvest v3 client credentials")
     user_id = _require(config, "GREENHOUSE_USER_ID", "Harvest v3 acts as a user")
-    auth = OAuthClientCredentials(
-        _require(config, "GREENHOUSE_AUTH_URL", "the OAuth token URL"),
-        client_id,
-        secret,
-        user_id,
-        session=session,
-        timeout=_float(config, "HTTP_TIMEOUT_SECONDS"),
-    )
+    token_url = _require(config, "GREENHOUSE_AUTH_URL", "the OAuth token URL")
+    timeout = _float(config, "HTTP_TIMEOUT_SECONDS")
     credential = credential_id("greenhouse", client_id)
+    database = text_setting(config, "DATABASE_URL")
+    auth: AuthProvider
+    if database:
+        auth = SharedOAuthToken(
+            database, credential, token_url, client_id, secret, user_id,
+            session=session, timeout=timeout,
+        )  # fmt: skip
+    else:
+        auth = OAuthClientCredentials(
+            token_url, client_id, secret, user_id, session=session, timeout=timeout
+        )
     return _http(
-        config, "greenhouse", base, auth, credential, limit, session, GREENHOUSE_WINDOW_SECONDS
+        config, "greenhouse", base, auth, credential, limit, session, GREENHOUSE_V3_WINDOW_SECONDS
     )
 
 
@@ -181,6 +205,7 @@ _KEYS = (
     "HTTP_TIMEOUT_SECONDS",
     "GREENHOUSE_API_URL",
     "GREENHOUSE_AUTH_URL",
+    "GREENHOUSE_API_VERSION",
     "GREENHOUSE_API_KEY",
     "GREENHOUSE_CLIENT_ID",
     "GREENHOUSE_CLIENT_SECRET",

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -64,6 +65,13 @@ class AuthProvider(Protocol):
     def invalidate(self) -> bool:
         """Forget a cached credential after a 401; True when asking again may help."""
         ...
+
+
+def _origin(url: str) -> str:
+    """Scheme, host and port of a URL, as compared for following a ``next`` link."""
+    parts = urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return f"{parts.scheme.lower()}://{(parts.hostname or '').lower()}:{port}"
 
 
 class StaticAuth:
@@ -268,11 +276,19 @@ class HttpClient:
         self, path: str, params: Mapping[str, Any] | None = None
     ) -> Iterator[Any]:
         """RFC 5988 ``Link: <...>; rel="next"`` pagination (Greenhouse v1 and v3): the first
-        request carries the filters; every next one is the URL the ATS gave, as given."""
+        request carries the filters; every next one is the URL the ATS gave, as given, and
+        only on the API's own host: the credential is sent with every page, so a ``next``
+        elsewhere is refused (an error, not a silently shorter list)."""
         url: str | None = self.url(path)
+        origin = _origin(self.url(path))
         query: Mapping[str, Any] | None = params
         seen: set[str] = set()
         while url:
+            if _origin(url) != origin:
+                raise AtsResponseError(
+                    f"GET {self.url(path)}: the next page is on another host ({_origin(url)});"
+                    " not followed"
+                )
             response = self.request("GET", url, params=query)
             try:
                 body = response.json()

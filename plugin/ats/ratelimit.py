@@ -53,7 +53,9 @@ class RateLimit:
         return cls(rate=rate, burst=burst)
 
 
-GREENHOUSE_WINDOW_SECONDS = 10.0
+GREENHOUSE_WINDOW_SECONDS = 10.0  # Harvest v1's documented window
+# Harvest v3: a fixed 30-second window (third-party readings of its rate-limit guide).
+GREENHOUSE_V3_WINDOW_SECONDS = 30.0
 # Lever: 10 requests per second steady, bursts to 20, per API key; stay a little under.
 LEVER_LIMIT = RateLimit(rate=9.5, burst=18)
 # Ashby publishes no number; be conservative and rely on 429 + Retry-After beyond it.

@@ -47,6 +47,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("GREENHOUSE_WEBHOOK_SECRET", str),
     Setting("GREENHOUSE_API_URL", str, "https://harvest.greenhouse.io"),
     Setting("GREENHOUSE_AUTH_URL", str, "https://auth.greenhouse.io/token"),
+    Setting("GREENHOUSE_API_VERSION", str, "v3"),
     Setting("GREENHOUSE_API_KEY", str),
     Setting("GREENHOUSE_CLIENT_ID", str),
     Setting("GREENHOUSE_CLIENT_SECRET", str),
@@ -75,6 +76,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OUTBOX_BACKOFF_MAX_SECONDS", float, 3600.0),
     Setting("IMPORT_SWEEP_SECONDS", float, 900.0),
     Setting("REMINDERS_SECONDS", float, 60.0),
+    Setting("INTERVIEW_SWEEP_SECONDS", float, 300.0),
     Setting("WEBHOOK_HANDLING", str, "worker"),
     Setting("INBOX_POLL_SECONDS", float, 0.05),
     Setting("WORKER_NICE", int, 10),
@@ -92,6 +94,13 @@ SETTING = {setting.key: setting for setting in SETTINGS}
 #: What an unset setting is before ``load_config`` works out the computed ones.
 DEFAULTS: dict[str, SettingValue] = {setting.key: setting.default for setting in SETTINGS}
 WEBHOOK_HANDLING_MODES = ("worker", "inline")
+GREENHOUSE_API_VERSIONS = ("v3", "v1")
+#: Why a v1 key alone no longer starts hireloop (one line: the operator reads it at start).
+GREENHOUSE_V1_RETIRED = (
+    "HIRELOOP_GREENHOUSE_API_KEY is a Harvest v1 key and Greenhouse ended v1 on 31 August"
+    " 2026: migrate to Harvest v3 (HIRELOOP_GREENHOUSE_CLIENT_ID, _CLIENT_SECRET, _USER_ID;"
+    " docs/greenhouse.md), or set HIRELOOP_GREENHOUSE_API_VERSION=v1 to keep using v1"
+)
 #: Checked at start to be positive numbers (the others are checked by the part using them).
 POSITIVE_NUMBERS = (
     "LINK_MAX_AGE_DAYS",
@@ -203,6 +212,44 @@ def _instance_secret(instance: Path) -> str:
     return path.read_text().strip()
 
 
+def greenhouse_api_version(config: Mapping[str, Any]) -> str:
+    """``v3`` unless ``HIRELOOP_GREENHOUSE_API_VERSION`` says ``v1``."""
+    return (text_setting(config, "GREENHOUSE_API_VERSION") or "v3").strip().lower()
+
+
+def _greenhouse_api_problems(config: Mapping[str, Any]) -> list[str]:
+    version = greenhouse_api_version(config)
+    if version not in GREENHOUSE_API_VERSIONS:
+        return [
+            f"{env_name('GREENHOUSE_API_VERSION')} must be v3 (the default) or v1,"
+            f" got {config.get('GREENHOUSE_API_VERSION')!r}"
+        ]
+    problems: list[str] = []
+    if version == "v1":
+        if text_setting(config, "GREENHOUSE_API_KEY"):
+            if not text_setting(config, "GREENHOUSE_ON_BEHALF_OF"):
+                problems.append(
+                    f"{env_name('GREENHOUSE_ON_BEHALF_OF')} is required:"
+                    " Harvest v1 writes need a Greenhouse user id"
+                )
+        elif text_setting(config, "GREENHOUSE_CLIENT_ID"):
+            problems.append(
+                f"{env_name('GREENHOUSE_API_KEY')} is required: HIRELOOP_GREENHOUSE_API_VERSION"
+                " is v1, which authenticates with an API key (unset it to use v3)"
+            )
+        return problems
+    if text_setting(config, "GREENHOUSE_API_KEY"):
+        return [GREENHOUSE_V1_RETIRED]
+    if text_setting(config, "GREENHOUSE_CLIENT_ID"):
+        for key, why in (
+            ("GREENHOUSE_CLIENT_SECRET", "Harvest v3 authenticates with client credentials"),
+            ("GREENHOUSE_USER_ID", "Harvest v3 writes on behalf of a Greenhouse user"),
+        ):
+            if not text_setting(config, key):
+                problems.append(f"{env_name(key)} is required: {why}")
+    return problems
+
+
 def validate(config: Mapping[str, Any]) -> None:
     problems: list[str] = []
 
@@ -213,11 +260,7 @@ def validate(config: Mapping[str, Any]) -> None:
     enabled = enabled_ats(config)
     if "greenhouse" in enabled:
         require("GREENHOUSE_WEBHOOK_SECRET", "Greenhouse is enabled and its webhooks are signed")
-        if text_setting(config, "GREENHOUSE_CLIENT_ID"):
-            require("GREENHOUSE_CLIENT_SECRET", "Harvest v3 authenticates with client credentials")
-            require("GREENHOUSE_USER_ID", "Harvest v3 writes on behalf of a Greenhouse user")
-        elif text_setting(config, "GREENHOUSE_API_KEY"):
-            require("GREENHOUSE_ON_BEHALF_OF", "Harvest v1 writes need a Greenhouse user id")
+        problems.extend(_greenhouse_api_problems(config))
     if "lever" in enabled:
         require("LEVER_SIGNATURE_TOKEN", "Lever is enabled and its webhooks are signed")
     if "ashby" in enabled:
@@ -245,5 +288,7 @@ def validate(config: Mapping[str, Any]) -> None:
             f"{env_name('WEBHOOK_HANDLING')} must be one of {', '.join(WEBHOOK_HANDLING_MODES)},"
             f" got {config['WEBHOOK_HANDLING']!r}"
         )
+    if problems == [GREENHOUSE_V1_RETIRED]:
+        raise ConfigError(f"hireloop cannot start: {GREENHOUSE_V1_RETIRED}")
     if problems:
         raise ConfigError("hireloop cannot start:\n  " + "\n  ".join(problems), problems)

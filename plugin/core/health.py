@@ -1,4 +1,5 @@
-"""``GET /healthz``: 200 when the database answers."""
+"""``GET /healthz``: 200 when the database answers; ``detail`` says what else is wrong
+(capabilities add a provider to ``DETAILS``: the ATS token a credential could not get)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from plugin.core.db import get_session
 from plugin.core.errors import error_response
 
 bp = Blueprint("health", __name__)
+#: app.extensions key: callables of the request's session answering {name: problem}
+#: (empty: all well).
+DETAILS = "hireloop.health_details"
 
 
 @bp.get("/healthz")
@@ -19,4 +23,10 @@ def healthz() -> Response:
     except SQLAlchemyError:
         current_app.logger.exception("health check: the database did not answer")
         return error_response(503, "The database is not answering.", code="unavailable")
-    return jsonify({"status": "ok"})
+    detail: dict[str, str] = {}
+    for provider in current_app.extensions.get(DETAILS, []):
+        try:
+            detail.update(provider(get_session()))
+        except SQLAlchemyError:
+            current_app.logger.exception("health check: a detail could not be read")
+    return jsonify({"status": "ok", "detail": detail} if detail else {"status": "ok"})

@@ -30,6 +30,11 @@ scorecards_changed = _moments.signal(
     doc="A scorecard of the application was submitted, amended or imported. "
     "Keyword: ``application_id``.",
 )
+ats_scorecard_deleted = _moments.signal(
+    "ats-scorecard-deleted",
+    doc="The ATS deleted one of its scorecards (Greenhouse ``scorecard_deleted``). Keyword: "
+    "``event`` (the normalised event: provider, ``scorecard_id``).",
+)
 verdict_completed = _moments.signal(
     "verdict-completed",
     doc="Every expected scorecard of the application is in; sent each time scorecards change "

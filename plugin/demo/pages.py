@@ -66,9 +66,10 @@ def print_pages(pages: Mapping[str, Any], admin: str, sandbox: Sandbox) -> None:
     click.echo(f"    {pages['editor']}")
     click.echo("")
     click.echo(f"  Admin API token (for curl): {admin}")
+    state = sandbox.state
     click.echo(
-        f"  Sandbox ATS notes: {sandbox.url}/v1/candidates/"
-        f"{sandbox.state.application.candidate_id}/activity_feed "
-        f"(Basic auth user: {sandbox.state.api_key})"
+        f"  Sandbox ATS notes: {sandbox.url}/v3/notes?candidate_ids="
+        f"{state.application.candidate_id} (a bearer token from POST {sandbox.url}/token, "
+        f"Basic auth {state.client_id}:{state.client_secret}, grant_type=client_credentials)"
     )
     click.echo("")

@@ -16,7 +16,7 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,10 +39,17 @@ from plugin.demo.report import Progress, label, verdict_report
 from plugin.demo.sandbox import Sandbox, ServerThread
 from plugin.demo.sandbox import seed as sample
 from plugin.demo.scorecards import submit_all
-from plugin.demo.waits import drain_until_note, wait_for_assignments, wait_healthy
+from plugin.demo.waits import (
+    drain_until_note,
+    wait_for_assignments,
+    wait_for_panel,
+    wait_healthy,
+)
 from plugin.jobs.worker import Worker
 
 PREFIX = "HIRELOOP_"
+#: Seconds between a stage change and its interviewers being scheduled in the sandbox.
+INTERVIEWER_DELAY = 1.0
 CANDIDATE = f"{sample.CANDIDATE['first_name']} {sample.CANDIDATE['last_name']}"
 
 
@@ -71,7 +78,13 @@ class Demo:
         tokens = self._tokens(app, job_id)
         api = Api(hireloop.url)
         loop_id = self._apply_loop(api, tokens, loop, loop_source)
-        expected = self._move_through_stages(sandbox)
+        external_id = str(sandbox.state.application.id)
+        expected = self._move_through_stages(
+            sandbox,
+            lambda stage: wait_for_panel(
+                api, tokens.admin, external_id, stage, lambda: _run_worker_once(app)
+            ),
+        )
         application_id, assignments = self._assignments(api, tokens, sandbox, app, expected)
         self.progress.begin("scorecards")
         submit_all(api, loop, assignments, self.progress)
@@ -106,7 +119,7 @@ class Demo:
         self.workdir = Path(tempfile.mkdtemp(prefix="hireloop-demo-"))
         database_url = f"sqlite:///{self.workdir / 'hireloop.db'}"
         self.hireloop = hireloop = _bind_hireloop(self.port, self.once)
-        self.sandbox = sandbox = Sandbox(loop, port=0)
+        self.sandbox = sandbox = Sandbox(loop, port=0, interviewer_delay=INTERVIEWER_DELAY)
         state = sandbox.state
         state.webhook_url = f"{hireloop.url}/webhooks/greenhouse"
         config = {
@@ -115,8 +128,11 @@ class Demo:
             "PUBLIC_URL": hireloop.url,
             "GREENHOUSE_WEBHOOK_SECRET": state.webhook_secret,
             "GREENHOUSE_API_URL": sandbox.url,
-            "GREENHOUSE_API_KEY": state.api_key,
-            "GREENHOUSE_ON_BEHALF_OF": str(sample.RECRUITER.id),
+            "GREENHOUSE_AUTH_URL": f"{sandbox.url}/token",
+            "GREENHOUSE_CLIENT_ID": state.client_id,
+            "GREENHOUSE_CLIENT_SECRET": state.client_secret,
+            "GREENHOUSE_USER_ID": str(sample.RECRUITER.id),
+            "INTERVIEW_SWEEP_SECONDS": "1",
         }
         ignored = _own_environment(config)
         upgrade(database_url)
@@ -136,7 +152,7 @@ class Demo:
         hireloop.app = app
         hireloop.start()
         wait_healthy(hireloop.url)
-        self.progress.ok(f"Sandbox ATS (Greenhouse Harvest v1) at {sandbox.url}; job {job_id}")
+        self.progress.ok(f"Sandbox ATS (Greenhouse Harvest v3) at {sandbox.url}; job {job_id}")
         self.progress.detail(f"hireloop at {hireloop.url}, webhooks signed with a fresh secret")
         return app
 
@@ -166,8 +182,10 @@ class Demo:
         self.progress.detail(f"level {loop.get('level')}, stages: {stage_names}")
         return loop_id
 
-    def _move_through_stages(self, sandbox: Sandbox) -> int:
-        """Each of the loop's stages in turn, with its signed webhook; the number of
+    def _move_through_stages(self, sandbox: Sandbox, panel: Callable[[str], int]) -> int:
+        """Each of the loop's stages in turn, with its signed webhook (listing the stage's
+        interviews without interviewers, as Greenhouse does), then the interviewers scheduled
+        a moment later and found by the interview sweep (``panel``); the number of
         assignments the moves should create."""
         self.progress.begin("moves")
         expected = 0
@@ -183,6 +201,11 @@ class Demo:
             self.progress.ok(
                 f"{CANDIDATE} moved to {stage.name}: signed candidate_stage_change "
                 f"(Greenhouse-Event-ID {delivery.event_id[:8]}...) answered 200"
+            )
+            named = panel(stage.name)
+            self.progress.detail(
+                f"interviewers scheduled {INTERVIEWER_DELAY:g} s later (Greenhouse sends no "
+                f"webhook for that): the interview sweep named {named}"
             )
         return expected
 

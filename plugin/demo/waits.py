@@ -61,6 +61,32 @@ def wait_for_assignments(
         time.sleep(0.3)
 
 
+def wait_for_panel(
+    api: Api, token: str, external_id: str, stage: str, run_worker: Callable[[], None]
+) -> int:
+    """Run the worker until every assignment of ``stage`` has its interviewer: Greenhouse
+    schedules them after the stage change and sends no webhook, so the interview sweep
+    finds them. How many interviewers it named."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    query = f"/api/applications?ats=greenhouse&external_id={quote(external_id)}"
+    while True:
+        run_worker()
+        apps = items(api.call("GET", query, token), "applications")
+        mine = [
+            a
+            for a in (_open_assignments(api, token, int(apps[0]["id"])) if apps else [])
+            if (a.get("stage") or {}).get("name") == stage
+        ]
+        if mine and all(a.get("interviewer_id") for a in mine):
+            return len(mine)
+        if time.monotonic() > deadline:
+            raise DemoError(
+                f"the interview sweep did not name the interviewers of {stage} for Greenhouse "
+                f"application {external_id} ({len(mine)} assignments, some still waiting)"
+            )
+        time.sleep(0.5)
+
+
 def _open_assignments(api: Api, token: str, application_id: int) -> list[dict[str, Any]]:
     """The application's assignments an interviewer can open (not cancelled, with a token)."""
     body = api.call("GET", f"/api/applications/{application_id}/assignments", token)
@@ -84,7 +110,7 @@ def drain_until_note(
             seen = "\n       ".join(calls) if calls else "(no Harvest calls at all)"
             raise DemoError(
                 "the worker ran but no verdict note reached the sandbox ATS "
-                f"(POST /v1/candidates/{candidate_id}/activity_feed/notes). Last Harvest "
+                f"(POST /v3/notes for candidate {candidate_id}). Last Harvest "
                 f"calls:\n       {seen}"
             )
         time.sleep(1.0)

@@ -3,7 +3,8 @@
 The receiver's hot path is ``store``: one INSERT of the raw body with its provider, event
 type and unique dedupe key, committed (one fsync) before the 200 goes out.
 
-- A duplicate (same provider and dedupe key) fails the INSERT on the unique constraint and
+- A duplicate (same provider and dedupe key; for Greenhouse also the same body under
+  another event id) fails the INSERT on the unique constraint and
   is answered 200 with no effect, also when copies arrive at the same moment on several
   processes (PostgreSQL makes the second INSERT wait for the first and then fail; SQLite
   serialises writers). There is no check-then-insert.
@@ -25,6 +26,7 @@ type and unique dedupe key, committed (one fsync) before the 200 goes out.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -37,12 +39,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from plugin.applications.service import apply_event
+from plugin.core import signals
 from plugin.core.db import get_session
 from plugin.core.models import utcnow
 from plugin.inbound.models import REDACTED_BODIES, REDACTED_BODY, DeliveryStatus, WebhookDelivery
 from plugin.inbound.redaction import about_purged
 from plugin.inbound.reread import Complete
-from webhooks.events import Envelope, InboundEvent
+from webhooks.events import Envelope, EventKind, InboundEvent
 from webhooks.normalise import normalise, parse_body
 
 log = logging.getLogger(__name__)
@@ -63,6 +66,15 @@ def backoff(attempts: int) -> timedelta:
 
 def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:MAX_ERROR]
+
+
+#: Providers whose signature covers the whole body, so that the body alone names the
+#: delivery: a copy under a new event id is a duplicate (Greenhouse).
+BODY_HASHED = frozenset({"greenhouse"})
+
+
+def body_hash(provider: str, body: bytes) -> str | None:
+    return hashlib.sha256(body).hexdigest() if provider in BODY_HASHED else None
 
 
 # Built once and run on the connection (not the ORM): the compiled statement is cached, so
@@ -92,6 +104,7 @@ def store(
                 "provider": env.provider,
                 "event_type": env.event_type,
                 "dedupe_key": env.dedupe_key,
+                "body_hash": body_hash(env.provider, body),
                 "body": body,
                 "headers": dict(headers),
                 "status": DeliveryStatus.DONE if handled else DeliveryStatus.PENDING,
@@ -144,7 +157,10 @@ def handle_delivery(
                 raise event
             with session.begin_nested():
                 done = event or normalise(row.provider, parse_body(row.body))
-                apply_event(session, done)
+                if done.kind is EventKind.SCORECARD_DELETED:
+                    signals.ats_scorecard_deleted.send(session, event=done)
+                else:
+                    apply_event(session, done)
                 if about_purged(session, row, done):
                     row.body, row.headers = REDACTED_BODY, {}
     except Exception as exc:

@@ -40,6 +40,8 @@ class WebhookDelivery(Base):
     __tablename__ = "webhook_deliveries"
     __table_args__ = (
         UniqueConstraint("provider", "dedupe_key"),
+        # A signed body sent again under a new event id is the same delivery (Greenhouse).
+        UniqueConstraint("provider", "body_hash"),
         Index("ix_webhook_deliveries_status_received_at", "status", "received_at"),
         Index("ix_webhook_deliveries_application", "provider", "application_key"),
         Index("ix_webhook_deliveries_candidate", "provider", "candidate_key"),
@@ -49,6 +51,9 @@ class WebhookDelivery(Base):
     provider: Mapped[str] = mapped_column(String(32))
     event_type: Mapped[str] = mapped_column(String(100))
     dedupe_key: Mapped[str] = mapped_column(String(200))
+    # SHA-256 of the raw body where the body alone identifies a delivery (Greenhouse signs
+    # the whole body); None elsewhere.
+    body_hash: Mapped[str | None] = mapped_column(String(64))
     body: Mapped[bytes] = mapped_column(LargeBinary)
     headers: Mapped[dict[str, Any]]
     status: Mapped[str] = mapped_column(String(32), default=DeliveryStatus.PENDING)

@@ -15,6 +15,8 @@ from plugin.core.models import Base, utcnow
 class ScorecardStatus(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
+    # An imported scorecard the ATS deleted: kept, but no longer counted.
+    VOIDED = "voided"
 
     @property
     def label(self) -> str:

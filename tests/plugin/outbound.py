@@ -18,6 +18,7 @@ from tests.factories import make_application, make_assignment, make_loop, submit
 
 GH_CONFIG: dict[str, Any] = {
     "GREENHOUSE_API_URL": "https://harvest.test",
+    "GREENHOUSE_API_VERSION": "v1",
     "GREENHOUSE_API_KEY": "test-key",
     "GREENHOUSE_ON_BEHALF_OF": "4080",
     "GREENHOUSE_WEBHOOK_SECRET": "whsec",

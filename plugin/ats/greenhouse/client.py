@@ -3,9 +3,11 @@ custom-field write. Each version's own calls live in ``v1`` and ``v3``."""
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
+from urllib.parse import quote
 
 from plugin.ats.base import (
     AtsApplication,
@@ -15,12 +17,28 @@ from plugin.ats.base import (
     AtsStage,
     AtsUser,
 )
-from plugin.ats.errors import AtsConfigError
+from plugin.ats.errors import AtsConfigError, AtsValidationError
 from plugin.ats.greenhouse.parse import application_from_listing
 from plugin.ats.http import HttpClient
 from plugin.ats.values import items_of
 
 NOTE_VISIBILITIES = ("admin_only", "private", "public")
+# Greenhouse's ids are whole numbers; letters, "-" and "_" are let through (test doubles
+# use them), nothing that could leave a path segment or split a filter list.
+_GREENHOUSE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def is_gh_id(value: str) -> bool:
+    return _GREENHOUSE_ID.fullmatch(value) is not None
+
+
+def gh_id(value: object, what: str) -> str:
+    """An id checked before it goes into a URL path or a filter, then quoted:
+    ``1/../../candidates``, ``1?x=2`` or ``1,2`` are refused here, never sent."""
+    text = str(value).strip()
+    if not _GREENHOUSE_ID.fullmatch(text):
+        raise AtsValidationError(f"not a Greenhouse {what} id: {text[:40]!r}")
+    return quote(text, safe="")
 
 
 class GreenhouseClient(ABC):
@@ -59,7 +77,7 @@ class GreenhouseClient(ABC):
             yield from items_of(body)
 
     def applications(self, job_id: str, status: str | None = "active") -> list[AtsApplication]:
-        params: dict[str, Any] = {self.job_filter: job_id}
+        params: dict[str, Any] = {self.job_filter: gh_id(job_id, "job")}
         if status:
             params["status"] = status
         return [application_from_listing(item) for item in self._pages("applications", params)]
@@ -69,7 +87,7 @@ class GreenhouseClient(ABC):
         payload = {"custom_fields": [{"name_key": name_key, "value": value}]}
         self.http.json(
             "PATCH",
-            f"/{self.version}/applications/{application_id}",
+            f"/{self.version}/applications/{gh_id(application_id, 'application')}",
             json=payload,
             headers=self._write_headers(),
             write=True,

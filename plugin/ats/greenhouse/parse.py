@@ -49,7 +49,8 @@ def user_name(user: Item | None) -> str:
 
 
 def user_email(user: Item) -> str | None:
-    email = user.get("primary_email_address") or user.get("email")
+    # v1 primary_email_address, v3 primary_email, webhooks and v3 interviewers email.
+    email = user.get("primary_email_address") or user.get("primary_email") or user.get("email")
     if not email and isinstance(user.get("emails"), list) and user["emails"]:
         email = user["emails"][0]
     return optional_id(email)
@@ -181,22 +182,26 @@ def scheduled_from_v1(item: Item) -> AtsScheduledInterview:
 
 
 def scheduled_from_v3(
-    item: Item, panel: Iterable[str], users: Lookup, job_interviews: Lookup
+    item: Item, panel: Iterable[Item], users: Lookup, job_interviews: Lookup
 ) -> AtsScheduledInterview:
-    """A v3 interview; ``panel`` holds its interviewers' user ids."""
+    """A v3 interview; ``panel`` holds its ``/v3/interviewers`` rows (each with the user id
+    and, usually, the e-mail), ``users`` the names."""
     job_interview_id = _text(item.get("job_interview_id"))
+    people = []
+    for row in panel:
+        uid = _text(row.get("user_id"))
+        user = users.get(uid)
+        email = optional_id(row.get("email")) or (user_email(user) if user else None)
+        if uid or email:
+            people.append(AtsUser(uid or (email or ""), user_name(user), email))
     return AtsScheduledInterview(
         id=_text(item.get("id")),
         interview_id=optional_id(item.get("job_interview_id")),
         interview_name=_text((job_interviews.get(job_interview_id) or {}).get("name")),
         starts_at=parse_timestamp(item.get("starts_at")),
         ends_at=parse_timestamp(item.get("ends_at")),
-        interviewers=tuple(
-            AtsUser(
-                uid, user_name(users.get(uid)), user_email(users[uid]) if uid in users else None
-            )
-            for uid in panel
-        ),
+        interviewers=tuple(people),
+        cancelled=item.get("status") in ("skipped",),
     )
 
 

@@ -15,7 +15,7 @@ from plugin.ats.base import (
     AtsUser,
 )
 from plugin.ats.errors import AtsConfigError, AtsNotFound, AtsResponseError
-from plugin.ats.greenhouse.client import GreenhouseClient
+from plugin.ats.greenhouse.client import GreenhouseClient, gh_id
 from plugin.ats.greenhouse.parse import (
     application_from_v1,
     as_number,
@@ -50,39 +50,39 @@ class GreenhouseV1Client(GreenhouseClient):
 
     def job_stages(self, job_id: str) -> list[AtsStage]:
         """The job's active stages by priority, each with its interviews and kit questions."""
-        stages = [item for item in self._pages(f"jobs/{job_id}/stages") if is_active(item)]
+        stages = [
+            item for item in self._pages(f"jobs/{gh_id(job_id, 'job')}/stages") if is_active(item)
+        ]
         stages.sort(key=_by_priority)
         return [stage_from_v1(item) for item in stages]
 
     def application(self, application_id: str) -> AtsApplication | None:
+        path = f"/v1/applications/{gh_id(application_id, 'application')}"
         try:
-            item = self.http.json("GET", f"/v1/applications/{application_id}")
+            item = self.http.json("GET", path)
         except AtsNotFound:
             return None
         return application_from_v1(item)
 
     def scheduled_interviews(self, application_id: str) -> list[AtsScheduledInterview]:
-        return [
-            scheduled_from_v1(item)
-            for item in self._pages(f"applications/{application_id}/scheduled_interviews")
-        ]
+        path = f"applications/{gh_id(application_id, 'application')}/scheduled_interviews"
+        return [scheduled_from_v1(item) for item in self._pages(path)]
 
     def scorecards(self, application_id: str) -> list[AtsScorecard]:
         """Submitted scorecards of the application, with per-attribute ratings."""
-        return [
-            scorecard_from_v1(item)
-            for item in self._pages(f"applications/{application_id}/scorecards")
-        ]
+        path = f"applications/{gh_id(application_id, 'application')}/scorecards"
+        return [scorecard_from_v1(item) for item in self._pages(path)]
 
     def user(self, user_id: str) -> AtsUser | None:
         try:
-            item = self.http.json("GET", f"/v1/users/{user_id}")
+            item = self.http.json("GET", f"/v1/users/{gh_id(user_id, 'user')}")
         except AtsNotFound:
             return None
         return user_from(item)
 
     def candidate_notes(self, candidate_id: str) -> list[AtsNote]:
-        feed = self.http.json("GET", f"/v1/candidates/{candidate_id}/activity_feed")
+        path = f"/v1/candidates/{gh_id(candidate_id, 'candidate')}/activity_feed"
+        feed = self.http.json("GET", path)
         return notes_from(feed.get("notes") if isinstance(feed, Mapping) else None)
 
     # -- writes --------------------------------------------------------------------------------
@@ -97,7 +97,7 @@ class GreenhouseV1Client(GreenhouseClient):
         }
         answer = self.http.json(
             "POST",
-            f"/v1/candidates/{candidate_id}/activity_feed/notes",
+            f"/v1/candidates/{gh_id(candidate_id, 'candidate')}/activity_feed/notes",
             json=payload,
             headers=headers,
         )
@@ -110,5 +110,8 @@ class GreenhouseV1Client(GreenhouseClient):
         tag_id = _text((tag or {}).get("id"))
         if not tag_id:
             raise AtsResponseError("Greenhouse returned no tag id")
-        self.http.request("PUT", f"/v1/candidates/{candidate_id}/tags/{tag_id}", headers=headers)
+        candidate = gh_id(candidate_id, "candidate")
+        self.http.request(
+            "PUT", f"/v1/candidates/{candidate}/tags/{gh_id(tag_id, 'tag')}", headers=headers
+        )
         return tag_id

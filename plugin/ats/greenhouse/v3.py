@@ -5,6 +5,7 @@ the ``ids`` / ``*_ids`` filters and joined here."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 from plugin.ats.base import (
@@ -17,7 +18,7 @@ from plugin.ats.base import (
     AtsUser,
 )
 from plugin.ats.errors import AtsClientError, AtsResponseError, AtsValidationError
-from plugin.ats.greenhouse.client import GreenhouseClient
+from plugin.ats.greenhouse.client import GreenhouseClient, gh_id, is_gh_id
 from plugin.ats.greenhouse.parse import (
     Item,
     application_from_v3,
@@ -25,6 +26,7 @@ from plugin.ats.greenhouse.parse import (
     created_note,
     is_active,
     notes_from,
+    optional_id,
     rating_from_v3,
     scheduled_from_v3,
     scorecard_from_v3,
@@ -63,8 +65,11 @@ class GreenhouseV3Client(GreenhouseClient):
         return {}  # v3 acts as the token's ``sub`` user
 
     def _by_ids(self, resource: str, ids: Iterable[str]) -> dict[str, Item]:
+        """The ``resource`` rows with these ids (ids that are not Greenhouse ids, such as an
+        external attendee's missing user id, are left out)."""
         found: dict[str, Item] = {}
-        for chunk in _chunks(sorted(set(ids))):
+        valid = {i for i in ids if is_gh_id(i)}
+        for chunk in _chunks(sorted(valid)):
             for item in self._pages(resource, {"ids": ",".join(chunk)}):
                 found[_text(item.get("id"))] = item
         return found
@@ -78,6 +83,7 @@ class GreenhouseV3Client(GreenhouseClient):
 
     def job_stages(self, job_id: str) -> list[AtsStage]:
         """The job's active stages in order, each with its active interviews."""
+        job_id = gh_id(job_id, "job")
         listed = self._pages("job_interview_stages", {"job_ids": job_id})
         stages = [s for s in listed if is_active(s)]
         interviews = _group_by(
@@ -87,20 +93,51 @@ class GreenhouseV3Client(GreenhouseClient):
         stages.sort(key=lambda s: s.get("sort_order") or 0)
         return [stage_from_v3(s, interviews.get(_text(s.get("id")), [])) for s in stages]
 
+    def applications(self, job_id: str, status: str | None = "active") -> list[AtsApplication]:
+        """The job's applications, each with its job stage (from its current application
+        stage: v3's ``stage_id`` names the application-stage row)."""
+        params: dict[str, Any] = {"job_ids": gh_id(job_id, "job")}
+        if status:
+            params["status"] = status
+        items = list(self._pages("applications", params))
+        stages: dict[str, str | None] = {}
+        for chunk in _chunks([_text(i.get("id")) for i in items]):
+            query = {"application_ids": ",".join(chunk), "current": "true"}
+            for row in self._pages("application_stages", query):
+                stages[_text(row.get("application_id"))] = optional_id(
+                    row.get("job_interview_stage_id")
+                )
+        return [
+            replace(application_from_v3(i), stage_id=stages.get(_text(i.get("id")))) for i in items
+        ]
+
     def application(self, application_id: str) -> AtsApplication | None:
+        """The application, its stage as the job's stage: v3's ``stage_id`` names an
+        application-stage row, so the job stage comes from the current one of those."""
+        application_id = gh_id(application_id, "application")
         item = self._by_ids("applications", [application_id]).get(application_id)
-        return None if item is None else application_from_v3(item)
+        if item is None:
+            return None
+        query = {"application_ids": application_id, "current": "true"}
+        current = next(iter(self._pages("application_stages", query)), None)
+        job_stage = optional_id((current or {}).get("job_interview_stage_id"))
+        return replace(application_from_v3(item), stage_id=job_stage)
 
     def scheduled_interviews(self, application_id: str) -> list[AtsScheduledInterview]:
-        interviews = list(self._pages("interviews", {"application_ids": application_id}))
+        """The application's interviews with their interviewers (v3 keeps the panel apart,
+        in ``/v3/interviewers``; those who declined are left out, as in webhooks)."""
+        query = {"application_ids": gh_id(application_id, "application")}
+        interviews = list(self._pages("interviews", query))
         rows = self._by_chunks(
             "interviewers", "interview_ids", [_text(i.get("id")) for i in interviews]
         )
         panel = {
-            interview_id: [_text(row.get("user_id")) for row in members]
+            interview_id: [row for row in members if row.get("response_status") != "declined"]
             for interview_id, members in _group_by(rows, "interview_id").items()
         }
-        users = self._by_ids("users", [u for members in panel.values() for u in members])
+        users = self._by_ids(
+            "users", [_text(row.get("user_id")) for members in panel.values() for row in members]
+        )
         kinds = self._by_ids(
             "job_interviews", [_text(i.get("job_interview_id")) for i in interviews]
         )
@@ -112,7 +149,7 @@ class GreenhouseV3Client(GreenhouseClient):
     def scorecards(self, application_id: str) -> list[AtsScorecard]:
         """Submitted scorecards of the application, joined with their attribute ratings, their
         interview (through the interview kit) and their interviewer."""
-        query = {"application_ids": application_id, "status": "complete"}
+        query = {"application_ids": gh_id(application_id, "application"), "status": "complete"}
         cards = list(self._pages("scorecards", query))
         if not cards:
             return []
@@ -150,17 +187,18 @@ class GreenhouseV3Client(GreenhouseClient):
         }
 
     def user(self, user_id: str) -> AtsUser | None:
+        user_id = gh_id(user_id, "user")
         item = self._by_ids("users", [user_id]).get(user_id)
         return None if item is None else user_from(item)
 
     def candidate_notes(self, candidate_id: str) -> list[AtsNote]:
-        return notes_from(self._pages("notes", {"candidate_ids": candidate_id}))
+        return notes_from(self._pages("notes", {"candidate_ids": gh_id(candidate_id, "candidate")}))
 
     # -- writes --------------------------------------------------------------------------------
 
     def create_candidate_note(self, candidate_id: str, body: str) -> AtsNote:
         payload: dict[str, Any] = {
-            "candidate_id": as_number(candidate_id),
+            "candidate_id": as_number(gh_id(candidate_id, "candidate")),
             "body": body,
             "visibility": self.note_visibility,
         }

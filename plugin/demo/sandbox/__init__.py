@@ -1,5 +1,6 @@
-"""A sandbox ATS: a small local server that speaks the part of Greenhouse Harvest v1 hireloop
-uses and sends signed webhooks like Greenhouse. It is the demo's ATS and the peer for
+"""A sandbox ATS: a small local server that speaks the part of Greenhouse Harvest hireloop
+uses (v3 with OAuth client credentials by default; v1 on request) and sends signed webhooks
+like Greenhouse. It is the demo's ATS and the peer for
 end-to-end tests; it knows nothing of hireloop's internals.
 
     with Sandbox(webhook_url="http://127.0.0.1:5000/webhooks/greenhouse") as sandbox:

@@ -44,7 +44,7 @@ def index() -> Response:
     state = sandbox_state()
     return jsonify(
         {
-            "sandbox": "Greenhouse Harvest v1 subset for hireloop",
+            "sandbox": f"Greenhouse Harvest {state.api_version} subset for hireloop",
             "jobs": [{"id": j.id, "name": j.name} for j in state.jobs.values()],
             "applications": [a.id for a in state.applications.values()],
         }

@@ -1,6 +1,7 @@
-"""What wraps every sandbox request: Harvest's error bodies, Basic auth with the API key,
-the rate limit (429 with ``Retry-After``, ``X-RateLimit-*`` on every answer), and the log of
-Harvest requests that tests and the demo read."""
+"""What wraps every sandbox request: Harvest's error bodies, its authentication (v1: Basic
+auth with the API key; v3: a bearer token from ``/token``; the sandbox's own ``/sandbox/``
+controls: the API key), the rate limit (429 with ``Retry-After``, ``X-RateLimit-*`` on every
+answer), and the log of Harvest requests that tests and the demo read."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 from flask import Flask, Response, g, jsonify, request
 
 from plugin.demo.sandbox.harvest_http import HarvestError, basic_api_key, sandbox_state
+from plugin.demo.sandbox.state import SandboxState
+from plugin.demo.sandbox.v3_http import bearer_token
 
 
 def install_guards(app: Flask) -> None:
@@ -35,14 +38,29 @@ def _not_allowed(_error: Exception) -> tuple[Response, int]:
 
 
 def _authenticate() -> Response | tuple[Response, int] | None:
-    if not (request.path.startswith("/v1/") or request.path.startswith("/sandbox/")):
-        return None
+    path = request.path
     state = sandbox_state()
+    if path.startswith("/v3/"):
+        if state.api_version != "v3":
+            return jsonify({"message": "Resource not found"}), 404
+        key = bearer_token(state, request.headers.get("Authorization", ""))
+        if key is None:
+            return _v3_unauthorized()
+        return _take(state, key)
+    if not (path.startswith("/v1/") or path.startswith("/sandbox/")):
+        return None
+    if path.startswith("/v1/") and state.api_version != "v1":
+        # Greenhouse ended v1: its auth gate refuses every key (answered as it answers one).
+        return _unauthorized("Invalid Basic Auth credentials")
     key = basic_api_key(request.headers.get("Authorization", ""))
     if key is None:
         return _unauthorized("Missing Basic Auth credentials (the API key as user name)")
     if key != state.api_key:
         return _unauthorized("Invalid Basic Auth credentials")
+    return _take(state, key)
+
+
+def _take(state: SandboxState, key: str) -> Response | None:
     decision = state.limiter.take(key)
     g.rate = decision
     if not decision.allowed:
@@ -52,6 +70,11 @@ def _authenticate() -> Response | tuple[Response, int] | None:
         response.headers["X-RateLimit-Reset"] = str(decision.reset_at)
         return response
     return None
+
+
+def _v3_unauthorized() -> tuple[Response, int]:
+    body = {"message": "Unauthorized", "errors": ["Token could not be decoded or has expired."]}
+    return jsonify(body), 401
 
 
 def _unauthorized(message: str) -> tuple[Response, int]:
@@ -65,7 +88,7 @@ def _rate_headers(response: Response) -> Response:
     if decision is not None:
         response.headers["X-RateLimit-Limit"] = str(decision.limit)
         response.headers["X-RateLimit-Remaining"] = str(decision.remaining)
-    if request.path.startswith("/v1/"):
+    if request.path.startswith(("/v1/", "/v3/", "/token")):
         state = sandbox_state()
         with state.lock:
             state.requests.append(

@@ -18,9 +18,7 @@ STATE_KEY = "SANDBOX_STATE"
 
 
 class HarvestError(Exception):
-    def __init__(
-        self, status: int, message: str, errors: list[dict[str, str]] | None = None
-    ) -> None:
+    def __init__(self, status: int, message: str, errors: list[Any] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message

@@ -132,7 +132,7 @@ def application_scheduled_interviews(application_id: str) -> Response:
     state = sandbox_state()
     with state.lock:
         found = find_application(state, application_id)
-        return paginated(list(state.scheduled.get(found.id, [])))
+        return paginated(state.scheduled_of(found.id))
 
 
 # -- people ----------------------------------------------------------------------------------

@@ -11,8 +11,11 @@ from plugin.demo.sandbox.records import SandboxApplication, SandboxJob, SandboxS
 from plugin.demo.sandbox.store import SandboxStore
 
 
-def stage_change_payload(store: SandboxStore, application: SandboxApplication) -> dict[str, Any]:
-    """A ``candidate_stage_change`` body for ``application`` at its current stage."""
+def stage_change_payload(
+    store: SandboxStore, application: SandboxApplication, *, with_interviewers: bool = True
+) -> dict[str, Any]:
+    """A ``candidate_stage_change`` body for ``application`` at its current stage (its
+    interviews with ``"interviewers": []`` when nobody is scheduled yet)."""
     job = store.jobs[application.job_id]
     stage = store.find_stage(job.id, application.stage_id)
     candidate = store.candidates[application.candidate_id]
@@ -32,7 +35,7 @@ def stage_change_payload(store: SandboxStore, application: SandboxApplication) -
                 "credited_to": person,
                 "rejection_reason": None,
                 "rejection_details": None,
-                "current_stage": _current_stage(store, job, stage, candidate),
+                "current_stage": _current_stage(store, job, stage, candidate, with_interviewers),
                 "custom_fields": {},
                 "candidate": _candidate(store, candidate, person),
                 "jobs": [_job(job)],
@@ -53,7 +56,11 @@ def _recruiter(store: SandboxStore) -> dict[str, Any]:
 
 
 def _current_stage(
-    store: SandboxStore, job: SandboxJob, stage: SandboxStage, candidate: dict[str, Any]
+    store: SandboxStore,
+    job: SandboxJob,
+    stage: SandboxStage,
+    candidate: dict[str, Any],
+    with_interviewers: bool,
 ) -> dict[str, Any]:
     return {
         "id": stage.id,
@@ -70,7 +77,7 @@ def _current_stage(
                 },
                 "interviewers": [
                     {"id": uid, "display_name": store.users[uid].name, "status": "accepted"}
-                    for uid in interview.interviewer_ids
+                    for uid in (interview.interviewer_ids if with_interviewers else [])
                 ],
             }
             for interview in stage.interviews

@@ -98,6 +98,35 @@ class Sandbox:
     def __exit__(self, *_exc: object) -> None:
         self.stop()
 
+    def _send(self, payload: dict[str, Any]) -> Delivery:
+        if not self.state.webhook_url:
+            raise RuntimeError("the sandbox has no webhook URL to send to")
+        return deliver(
+            self.state.webhook_url, self.state.webhook_secret, payload, timeout=self.timeout
+        )
+
+    def ping(self) -> Delivery:
+        """The ping Greenhouse sends when a webhook is saved (its body is undocumented)."""
+        return self._send({"action": "ping", "payload": {"web_hook_id": 1}})
+
+    def schedule_interviewers(self, application_id: int | None = None) -> None:
+        """The interviewers of the application's interviews are scheduled now (no webhook:
+        Greenhouse sends none; the sweep finds them)."""
+        target = application_id if application_id is not None else self.state.application.id
+        self.state.schedule_interviewers(target)
+
+    def delete_interview(self, scheduled_id: int) -> Delivery:
+        """Cancel a scheduled interview and send ``interview_deleted`` (its id alone)."""
+        self.state.delete_scheduled(scheduled_id)
+        return self._send(
+            {"action": "interview_deleted", "payload": {"interview": {"id": scheduled_id}}}
+        )
+
+    def delete_scorecard(self, scorecard_id: int) -> Delivery:
+        """Delete a scorecard and send ``scorecard_deleted``, shaped like Greenhouse's."""
+        card = self.state.delete_scorecard(scorecard_id)
+        return self._send({"action": "scorecard_deleted", "payload": {"scorecard": card}})
+
     def move(self, stage: int | str, application_id: int | None = None) -> Delivery:
         """Move the application (the seeded one by default) to ``stage`` (id or name) and
         send the signed ``candidate_stage_change`` webhook to ``state.webhook_url``."""

@@ -19,9 +19,13 @@ BASE = {
 
 
 def test_greenhouse_v1_and_v3_from_config() -> None:
-    v1 = client_for(
-        {**BASE, "GREENHOUSE_API_KEY": "k", "GREENHOUSE_ON_BEHALF_OF": "7"}, "greenhouse"
-    )
+    v1_config = {
+        **BASE,
+        "GREENHOUSE_API_VERSION": "v1",
+        "GREENHOUSE_API_KEY": "k",
+        "GREENHOUSE_ON_BEHALF_OF": "7",
+    }
+    v1 = client_for(v1_config, "greenhouse")
     assert isinstance(v1, GreenhouseClient) and v1.version == "v1" and v1.on_behalf_of == "7"
     assert v1.http.timeout == 3.0
     v3 = client_for(
@@ -36,9 +40,33 @@ def test_greenhouse_v1_and_v3_from_config() -> None:
     assert isinstance(v3, GreenhouseClient) and v3.version == "v3"
     assert isinstance(v3.http.auth, OAuthClientCredentials)
     assert v3.http.auth.token_url == "http://auth/token"
-    assert client_for({**BASE, "GREENHOUSE_API_KEY": "k"}, "greenhouse") is client_for(
-        {**BASE, "GREENHOUSE_API_KEY": "k"}, "greenhouse"
+    assert client_for(v1_config, "greenhouse") is client_for(
+        dict(v1_config), "greenhouse"
     )  # cached: one token, one limiter
+
+
+def test_a_v1_key_without_the_explicit_version_names_the_migration() -> None:
+    with pytest.raises(AtsConfigError, match=r"Harvest v1 key.*HIRELOOP_GREENHOUSE_API_VERSION=v1"):
+        client_for({**BASE, "GREENHOUSE_API_KEY": "k"}, "greenhouse")
+    with pytest.raises(AtsConfigError, match="HIRELOOP_GREENHOUSE_API_KEY is not set"):
+        client_for(
+            {**BASE, "GREENHOUSE_API_VERSION": "v1", "GREENHOUSE_CLIENT_ID": "c"}, "greenhouse"
+        )
+
+
+def test_with_a_database_every_process_shares_one_token(tmp_path) -> None:
+    from plugin.ats.greenhouse.token_store import SharedOAuthToken
+
+    config = {
+        **BASE,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "GREENHOUSE_CLIENT_ID": "c",
+        "GREENHOUSE_CLIENT_SECRET": "s",
+        "GREENHOUSE_USER_ID": "9",
+    }
+    client = client_for(config, "greenhouse")
+    assert isinstance(client.http.auth, SharedOAuthToken)
+    assert client.http.auth.credential == credential_id("greenhouse", "c")
 
 
 def test_lever_and_ashby_from_config() -> None:

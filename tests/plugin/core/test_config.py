@@ -39,8 +39,24 @@ def test_defaults_to_sqlite_in_the_instance_folder(tmp_path: Path) -> None:
             "HIRELOOP_GREENHOUSE_WEBHOOK_SECRET",
         ),
         (
-            {"GREENHOUSE_API_KEY": "k", "GREENHOUSE_WEBHOOK_SECRET": "s"},
+            {
+                "GREENHOUSE_API_VERSION": "v1",
+                "GREENHOUSE_API_KEY": "k",
+                "GREENHOUSE_WEBHOOK_SECRET": "s",
+            },
             "HIRELOOP_GREENHOUSE_ON_BEHALF_OF",
+        ),
+        (
+            {"GREENHOUSE_API_VERSION": "v2", "GREENHOUSE_WEBHOOK_SECRET": "s"},
+            "HIRELOOP_GREENHOUSE_API_VERSION must be v3",
+        ),
+        (
+            {
+                "GREENHOUSE_CLIENT_ID": "c",
+                "GREENHOUSE_CLIENT_SECRET": "x",
+                "GREENHOUSE_WEBHOOK_SECRET": "s",
+            },
+            "HIRELOOP_GREENHOUSE_USER_ID",
         ),
         (
             {"GREENHOUSE_CLIENT_ID": "c", "GREENHOUSE_WEBHOOK_SECRET": "s"},
@@ -62,6 +78,24 @@ def test_missing_settings_fail_at_start_naming_the_variable(
 
     with pytest.raises(ConfigError, match=variable):
         create_app(app_config(database_url, **settings))
+
+
+def test_a_v1_key_without_the_explicit_version_stops_the_start_in_one_line(
+    database_url: str,
+) -> None:
+    settings = {
+        "GREENHOUSE_API_KEY": "k",
+        "GREENHOUSE_ON_BEHALF_OF": "1",
+        "GREENHOUSE_WEBHOOK_SECRET": "s",
+    }
+    with pytest.raises(ConfigError) as raised:
+        create_app(app_config(database_url, **settings))
+    message = str(raised.value)
+    assert "\n" not in message
+    assert "migrate to Harvest v3" in message
+    assert "HIRELOOP_GREENHOUSE_API_VERSION=v1" in message
+    app = create_app(app_config(database_url, GREENHOUSE_API_VERSION="v1", **settings))
+    assert app.config["GREENHOUSE_API_VERSION"] == "v1"
 
 
 def test_environment_variables_are_read(

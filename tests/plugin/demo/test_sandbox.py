@@ -1,5 +1,5 @@
-"""The sandbox ATS over real HTTP: Harvest v1 auth, shapes, pagination, rate limit, notes, and
-webhooks signed the way Greenhouse signs them."""
+"""The sandbox ATS in its v1 mode over real HTTP: Harvest v1 auth, shapes, pagination, rate
+limit, notes, and webhooks signed the way Greenhouse signs them."""
 
 from __future__ import annotations
 
@@ -51,7 +51,9 @@ def receiver() -> Iterator[Receiver]:
 
 @pytest.fixture
 def sandbox(receiver: Receiver) -> Iterator[Sandbox]:
-    with Sandbox(api_key=KEY, webhook_secret=SECRET, webhook_url=receiver.url) as s:
+    with Sandbox(
+        api_version="v1", api_key=KEY, webhook_secret=SECRET, webhook_url=receiver.url
+    ) as s:
         yield s
 
 
@@ -149,7 +151,7 @@ def test_sandbox_builds_its_job_from_any_loop() -> None:
             }
         ],
     }
-    with Sandbox(loop, api_key=KEY) as s:
+    with Sandbox(loop, api_version="v1", api_key=KEY) as s:
         stages = get(s, "/v1/jobs/98765/stages").json()
         assert stages[1]["id"] == 72200
         assert stages[1]["interviews"][0]["id"] == 6001
@@ -212,7 +214,9 @@ def test_one_page_has_no_link_header_and_bad_paging_is_a_validation_error(
 
 def test_rate_limit_answers_429_with_retry_after_until_the_window_passes() -> None:
     clock = [1000.0]
-    with Sandbox(api_key=KEY, rate_limit=3, rate_window=10.0, clock=lambda: clock[0]) as s:
+    with Sandbox(
+        api_version="v1", api_key=KEY, rate_limit=3, rate_window=10.0, clock=lambda: clock[0]
+    ) as s:
         remaining = [get(s, "/v1/jobs").headers["X-RateLimit-Remaining"] for _ in range(3)]
         assert remaining == ["2", "1", "0"]
         clock[0] += 4.2
@@ -380,7 +384,12 @@ def test_the_move_control_endpoint_delivers_the_webhook(
 
 
 def test_a_refused_or_unreachable_webhook_is_reported_not_raised() -> None:
-    with Sandbox(api_key=KEY, webhook_url="http://127.0.0.1:9/webhooks/greenhouse", timeout=2) as s:
+    with Sandbox(
+        api_version="v1",
+        api_key=KEY,
+        webhook_url="http://127.0.0.1:9/webhooks/greenhouse",
+        timeout=2,
+    ) as s:
         delivery = s.move("Onsite")
         assert delivery.status == 0 and not delivery.ok
         assert delivery.error

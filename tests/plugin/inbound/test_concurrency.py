@@ -76,8 +76,10 @@ def test_thirty_distinct_deliveries_about_one_new_application_create_it_once(
     app: Flask, db: Session
 ) -> None:
     add_loop(db)
+    # Distinct deliveries: distinct ids and bodies (one body under new ids is one delivery).
+    bodies = [GH_STAGE.replace(b"{", b'{"copy": %d, ' % i, 1) for i in range(COPIES)]
     requests = [
-        (GH_STAGE, greenhouse_headers(GH_STAGE, event_id=f"distinct-{i}")) for i in range(COPIES)
+        (body, greenhouse_headers(body, event_id=f"distinct-{i}")) for i, body in enumerate(bodies)
     ]
     results = storm(app, requests)
     assert all(isinstance(r, tuple) and r[0] == 200 for r in results), results

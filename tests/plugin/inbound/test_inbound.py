@@ -208,11 +208,14 @@ def test_greenhouse_interview_deleted_prefers_the_scheduled_interview_over_a_job
     job_interview, scheduled = assignments(db, app.id)
     assert (job_interview.status, scheduled.status) == ("pending", "cancelled")
 
-    # An id no assignment knows as its scheduled interview: the job's interview was deleted.
+    # An id no assignment knows as its scheduled interview is matched by nothing else: not
+    # the loop interview key, which is the job's interview id (another id space).
     db.execute(update(Assignment).values(scheduled_interview_id=None))
     db.commit()
-    post_gh(inbound_app, payload_bytes("greenhouse/interview_deleted.json"), event_id="evt-del-2")
-    assert [a.status for a in assignments(db, app.id)] == ["cancelled", "cancelled"]
+    body = payload_bytes("greenhouse/interview_deleted.json")
+    post_gh(inbound_app, body.replace(b"{", b'{"again": 1, ', 1), event_id="evt-del-2")
+    job_interview, scheduled = assignments(db, app.id)
+    assert (job_interview.status, scheduled.status) == ("pending", "cancelled")
 
 
 # ------------------------------------------------------------------ verification
@@ -312,9 +315,16 @@ def test_duplicate_delivery_answers_200_with_no_second_effect(
     assert again.status_code == 200 and again.get_json()["status"] == "duplicate"
     assert count(db, WebhookDelivery) == 1 and count(db, Assignment) == 2
     assert len(hook_calls) == calls
-    # Without a Greenhouse-Event-ID the body hash is the key.
-    assert post_gh(inbound_app, GH_STAGE, event_id=None).get_json()["status"] == "done"
+    # The same signed body again under a new Greenhouse-Event-ID, or without one: the same
+    # delivery (its body hash), no second effect.
+    assert post_gh(inbound_app, GH_STAGE, event_id="evt-new").get_json()["status"] == "duplicate"
     assert post_gh(inbound_app, GH_STAGE, event_id=None).get_json()["status"] == "duplicate"
+    assert count(db, WebhookDelivery) == 1 and count(db, Assignment) == 2
+    assert len(hook_calls) == calls
+    # Without a Greenhouse-Event-ID the body hash is the key.
+    other = gh_variant(last_activity_at="2015-02-09T16:40:00Z")
+    assert post_gh(inbound_app, other, event_id=None).get_json()["status"] == "done"
+    assert post_gh(inbound_app, other, event_id=None).get_json()["status"] == "duplicate"
     assert count(db, WebhookDelivery) == 2 and count(db, Assignment) == 2
 
 

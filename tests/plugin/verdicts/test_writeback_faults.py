@@ -147,6 +147,7 @@ def worker_env(database_url: str, api_url: str, **extra: str) -> dict[str, str]:
         HIRELOOP_SECRET_KEY="test-secret-key",
         HIRELOOP_PUBLIC_URL="http://hireloop.test",
         HIRELOOP_GREENHOUSE_API_URL=api_url,
+        HIRELOOP_GREENHOUSE_API_VERSION="v1",
         HIRELOOP_GREENHOUSE_API_KEY=GH_CONFIG["GREENHOUSE_API_KEY"],
         HIRELOOP_GREENHOUSE_ON_BEHALF_OF=GH_CONFIG["GREENHOUSE_ON_BEHALF_OF"],
         HIRELOOP_GREENHOUSE_WEBHOOK_SECRET="whsec",

@@ -1,0 +1,139 @@
+"""Who interviews, from the ATS's scheduled interviews: waiting assignments get their
+interviewer, a swapped-out one is cancelled, scheduled-interview ids are recorded, and the
+applications the sweep re-reads are the right ones."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from plugin.applications.models import Application, Assignment
+from plugin.applications.panels import apply_scheduled, eligible
+from plugin.ats.base import AtsScheduledInterview, AtsUser
+from tests.plugin.inbound.support import add_loop, app, application, assignments, hook_calls
+from tests.plugin.inbound.test_inbound import gh_variant, post_gh
+from tests.webhooks.helpers import payload_bytes
+
+__all__ = ["app", "hook_calls"]  # fixtures
+
+STARTS = datetime(2026, 12, 1, 15, tzinfo=UTC)
+
+
+def scheduled(sid: str, interview: str | None, name: str, *people: str) -> AtsScheduledInterview:
+    return AtsScheduledInterview(
+        id=sid,
+        interview_id=interview,
+        interview_name=name,
+        starts_at=STARTS,
+        ends_at=STARTS + timedelta(hours=1),
+        interviewers=tuple(AtsUser(p, f"User {p}", f"{p}@example.com") for p in people),
+    )
+
+
+def waiting_application(app: Flask, db: Session) -> Application:
+    add_loop(db)
+    assert post_gh(app, gh_variant(interviewers=[])).status_code == 200
+    found = application(db, "greenhouse", "265277")
+    assert found is not None
+    return found
+
+
+def test_waiting_assignments_get_their_interviewers_and_scheduled_ids(
+    app: Flask, db: Session, hook_calls: list[tuple[str, Any]]
+) -> None:
+    found = waiting_application(app, db)
+    assert [(a.interview_key, a.interviewer_key) for a in assignments(db, found.id)] == [
+        ("113101", ""),
+        ("Spec writing", ""),
+    ]
+    result = apply_scheduled(
+        db,
+        found,
+        [
+            scheduled("7000", "113101", "Assessment", "2622"),
+            scheduled("7001", "200", "Spec writing", "2623", "2624"),
+            scheduled("6999", "99", "An earlier stage's interview", "2700"),
+        ],
+    )
+    db.commit()
+    rows = assignments(db, found.id)
+    assert [(a.interview_key, a.interviewer_key, a.scheduled_interview_id) for a in rows] == [
+        ("113101", "2622", "7000"),
+        ("Spec writing", "2623", "7001"),
+        ("Spec writing", "2624", "7001"),
+    ]
+    assert rows[0].interviewer_email == "2622@example.com" and rows[0].starts_at == STARTS
+    assert result == {"scheduled": 3, "assigned": 3, "recorded": 3}
+    created = [args for name, args in hook_calls if name == "assignment_created"]
+    assert {who for _, who in created} == {"2622", "2623", "2624"}  # their links go out
+    # The same panel again changes nothing.
+    again = apply_scheduled(db, found, [scheduled("7000", "113101", "Assessment", "2622")])
+    assert again["assigned"] == 0 and again["recorded"] == 0
+
+
+def test_a_swapped_interviewer_is_cancelled_and_the_new_one_assigned(
+    app: Flask, db: Session
+) -> None:
+    found = waiting_application(app, db)
+    apply_scheduled(db, found, [scheduled("7000", "113101", "Assessment", "2622")])
+    apply_scheduled(db, found, [scheduled("7000", "113101", "Assessment", "2700")])
+    db.commit()
+    rows = [a for a in assignments(db, found.id) if a.interview_key == "113101"]
+    assert [(a.interviewer_key, a.status) for a in rows] == [
+        ("2622", "cancelled"),
+        ("2700", "pending"),
+    ]
+
+
+def test_the_sweep_reads_waiting_and_recent_applications_only(app: Flask, db: Session) -> None:
+    found = waiting_application(app, db)
+    assert eligible(db, ["greenhouse"]) == [found.id]
+    assert eligible(db, ["lever"]) == []
+    apply_scheduled(
+        db,
+        found,
+        [
+            scheduled("7000", "113101", "Assessment", "2622"),
+            scheduled("7001", None, "Spec writing", "2623"),
+        ],
+    )
+    db.commit()
+    # Nobody waits, but the stage was entered today: still re-read (swaps, removals).
+    assert eligible(db, ["greenhouse"]) == [found.id]
+    old = datetime.now(UTC) - timedelta(days=15)
+    db.execute(update(Application).values(stage_entered_at=old))
+    db.commit()
+    assert eligible(db, ["greenhouse"]) == []
+    # A slot waiting in an earlier stage is not the current stage's: not re-read for it.
+    db.execute(update(Assignment).where(Assignment.interviewer_key == "2623").values(
+        interviewer_key="", stage_id="70000"))  # fmt: skip
+    db.commit()
+    assert eligible(db, ["greenhouse"]) == []
+    db.execute(update(Application).values(status="hired"))
+    db.execute(update(Assignment).values(stage_id="71416"))
+    db.commit()
+    assert eligible(db, ["greenhouse"]) == []  # closed applications are not read
+
+
+def test_interview_deleted_matches_the_recorded_scheduled_interview(
+    app: Flask, db: Session
+) -> None:
+    found = waiting_application(app, db)
+    apply_scheduled(db, found, [scheduled("31087450", "113101", "Assessment", "2622")])
+    db.commit()
+    post_gh(app, payload_bytes("greenhouse/interview_deleted.json"), event_id="deleted")
+    statuses = {a.interviewer_key: a.status for a in assignments(db, found.id)}
+    assert statuses == {"2622": "cancelled", "": "pending"}
+    # A read of the scheduled interviews made before the deletion still lists it: applied
+    # after the deletion, it does not bring the interview back.
+    db.expire_all()
+    stale = application(db, "greenhouse", "265277")
+    assert stale is not None
+    apply_scheduled(db, stale, [scheduled("31087450", "113101", "Assessment", "2622")])
+    db.commit()
+    statuses = {a.interviewer_key: a.status for a in assignments(db, found.id)}
+    assert statuses == {"2622": "cancelled", "": "pending"}
