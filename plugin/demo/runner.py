@@ -50,6 +50,10 @@ from plugin.jobs.worker import Worker
 PREFIX = "HIRELOOP_"
 #: Seconds between a stage change and its interviewers being scheduled in the sandbox.
 INTERVIEWER_DELAY = 1.0
+# The demo sweeps scheduled interviews every second (so interviewers are named a second after
+# the move) for seven candidates: about 28 requests a second on v3 (docs/greenhouse.md). The
+# sandbox is local, so it allows that; a real account's limit is learnt from its headers.
+DEMO_RATE_LIMIT = 3000
 CANDIDATE = f"{sample.CANDIDATE['first_name']} {sample.CANDIDATE['last_name']}"
 
 
@@ -119,7 +123,9 @@ class Demo:
         self.workdir = Path(tempfile.mkdtemp(prefix="hireloop-demo-"))
         database_url = f"sqlite:///{self.workdir / 'hireloop.db'}"
         self.hireloop = hireloop = _bind_hireloop(self.port, self.once)
-        self.sandbox = sandbox = Sandbox(loop, port=0, interviewer_delay=INTERVIEWER_DELAY)
+        self.sandbox = sandbox = Sandbox(
+            loop, port=0, interviewer_delay=INTERVIEWER_DELAY, rate_limit=DEMO_RATE_LIMIT
+        )
         state = sandbox.state
         state.webhook_url = f"{hireloop.url}/webhooks/greenhouse"
         config = {
