@@ -95,6 +95,8 @@ def apply_scheduled(
                 for user in s.interviewers
                 if user.id
             ),
+            # Ashby and Lever may leave an interview's interviewers out: unknown, not nobody.
+            panel_known=s.interviewers_known,
         )
         for s in current
     ]

@@ -4,6 +4,7 @@ applications the sweep re-reads are the right ones."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -87,6 +88,20 @@ def test_a_swapped_interviewer_is_cancelled_and_the_new_one_assigned(
         ("2622", "cancelled"),
         ("2700", "pending"),
     ]
+
+
+def test_an_interview_whose_interviewers_the_ats_left_out_cancels_nobody(
+    app: Flask, db: Session
+) -> None:
+    # Ashby without interviewers[] or interviewerUserIds, Lever without interviewers: the
+    # panel is unknown, not empty.
+    found = waiting_application(app, db)
+    apply_scheduled(db, found, [scheduled("7000", "113101", "Assessment", "2622")])
+    unknown = replace(scheduled("7000", "113101", "Assessment"), interviewers_known=False)
+    apply_scheduled(db, found, [unknown])
+    db.commit()
+    rows = [a for a in assignments(db, found.id) if a.interview_key == "113101"]
+    assert [(a.interviewer_key, a.status) for a in rows] == [("2622", "pending")]
 
 
 def test_the_sweep_reads_waiting_and_recent_applications_only(app: Flask, db: Session) -> None:
