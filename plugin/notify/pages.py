@@ -21,6 +21,7 @@ from flask import (
     request,
     url_for,
 )
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from plugin.applications.models import Application, Assignment
@@ -66,18 +67,24 @@ def messages_page() -> str:
     )
 
 
-@bp.post("/recruiter/messages/assignments/<int:assignment_id>/email")
-@page_role("recruiter")
-def set_email(assignment_id: int) -> Response:
-    check_csrf()
-    session = get_session()
+def _assignment_in_scope(session: Session, assignment_id: int) -> Assignment:
+    """The assignment, or 404 as if missing: a scoped token learns nothing of other jobs."""
     assignment = session.get(Assignment, assignment_id)
     application = session.get(Application, assignment.application_id) if assignment else None
     if assignment is None or application is None:
         abort(404)
     scope = _scope()
     if scope is not None and application.job_id != scope:
-        abort(404)  # as if missing: a scoped token learns nothing of other jobs
+        abort(404)
+    return assignment
+
+
+@bp.post("/recruiter/messages/assignments/<int:assignment_id>/email")
+@page_role("recruiter")
+def set_email(assignment_id: int) -> Response:
+    check_csrf()
+    session = get_session()
+    assignment = _assignment_in_scope(session, assignment_id)
     email = request.form.get("email", "").strip()
     if "@" not in email or len(email) > 320 or any(c.isspace() for c in email):
         flash(f"'{email}' is not an email address.", "error")
@@ -98,13 +105,7 @@ def remind(assignment_id: int) -> Response:
     """The home page's one-click reminder to an interviewer whose scorecard is late."""
     check_csrf()
     session = get_session()
-    assignment = session.get(Assignment, assignment_id)
-    application = session.get(Application, assignment.application_id) if assignment else None
-    if assignment is None or application is None:
-        abort(404)
-    scope = _scope()
-    if scope is not None and application.job_id != scope:
-        abort(403)
+    assignment = _assignment_in_scope(session, assignment_id)
     who = assignment.interviewer_name or assignment.interviewer_key
     if remind_now(session, assignment):
         session.commit()
