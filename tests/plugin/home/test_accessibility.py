@@ -24,10 +24,13 @@ def pages_for(role: str, home: Home) -> list[str]:
     review = [
         f"/review/applications/{home.provisional.id}",
         f"/review/applications/{home.complete.id}",
+        f"/review/applications/{home.complete.id}?whatif=1",  # the "what if" panel's answer
+        f"/review/applications/{home.hired.id}",  # with its development plan
     ]
     loop = [
         f"/recruiter/loops/{home.loop.id}",
         f"/recruiter/loops/{home.loop.id}/guides/Spec writing",
+        f"/recruiter/loops/{home.loop.id}/candidate-brief",
     ]
     pages = MANAGER_PAGES + review
     if role in ("recruiter", "admin"):
@@ -63,14 +66,14 @@ def test_no_serious_violations_on_any_page(
 
 @pytest.mark.browser
 def test_no_serious_violations_signed_out(page: Any, live_server: LiveServer, db: Session) -> None:
-    """The sign-in page and the interviewer's page (which needs no sign-in)."""
+    """The sign-in page, the interviewer's page and calibration exercise (no sign-in)."""
     home = arrange_home(db)
     with live_server.app.app_context():
         link = f"/i/{home.link_token}"
     found: dict[str, list[str]] = {}
     for viewport in (DESKTOP, PHONE):
         page.set_viewport_size(viewport)
-        for path in ("/login", link):
+        for path in ("/login", link, f"{link}/calibration"):
             page.goto(f"{live_server.url}{path}")
             if path == "/login" and viewport is DESKTOP:
                 screenshot(page, "login")
