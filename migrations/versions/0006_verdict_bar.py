@@ -1,7 +1,7 @@
 """issue 16: the revised hiring bar and honest blind review
 
 Revision ID: 0006
-Revises: 0005
+Revises: 0004
 Create Date: 2026-12-05
 
 - ``scorecards.peers_seen_at``: when the interviewer was first shown peers' ratings (every
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
