@@ -12,11 +12,15 @@ from werkzeug.test import TestResponse
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def form_csrf(client: FlaskClient, path: str = "/login") -> str:
-    page = client.get(path).get_data(as_text=True)
-    match = CSRF_FIELD.search(page)
-    assert match, f"no CSRF field on {path}"
+def csrf_of(html: str) -> str:
+    """The CSRF field's value in a page's form."""
+    match = CSRF_FIELD.search(html)
+    assert match, "the form carries a CSRF field"
     return match.group(1)
+
+
+def form_csrf(client: FlaskClient, path: str = "/login") -> str:
+    return csrf_of(client.get(path).get_data(as_text=True))
 
 
 def sign_in(client: FlaskClient, token: str, next_path: str = "/") -> TestResponse:

@@ -25,9 +25,9 @@ SECTIONS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
         "Applications",
         "home_pages.applications",
         ("recruiter", "hiring_manager"),
-        ("review.application_review",),
+        ("review.application_review", "development."),
     ),
-    ("Loops", "recruiter.list_loops", ("recruiter",), ("recruiter.",)),
+    ("Loops", "recruiter.list_loops", ("recruiter",), ("recruiter.", "candidate_brief.")),
     ("Messages", "notify_pages.messages_page", ("recruiter",), ()),
     ("Calibration", "review.calibration_page", (), ()),
 )

@@ -20,15 +20,10 @@ from scorecards.calibration_pack import Sample, calibration_pack_for, choose_sam
 from scorecards.framework import Framework
 from scorecards.loader import builtin_frameworks
 from tests.plugin.scorecards.helpers import INTERVIEWERS, arrange
+from tests.signin import csrf_of, sign_in
 
 Token = Callable[..., str]
 LEVEL = "senior-pm"  # the arranged loop's level: the pack has samples for it
-
-
-def csrf_of(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "the form carries a CSRF field"
-    return match.group(1)
 
 
 def expected_samples(interviewer_key: str, attempt: int = 0) -> list[Sample]:
@@ -198,12 +193,6 @@ def test_a_framework_without_sample_answers_says_so(
     assert "no sample answers for this interview&#39;s framework" in response.get_data(as_text=True)
     page = client.get(f"/i/{arranged.tokens[0]}").get_data(as_text=True)
     assert "/calibration" not in page
-
-
-def sign_in(client: FlaskClient, token: str) -> None:
-    csrf = csrf_of(client.get("/login").get_data(as_text=True))
-    response = client.post("/login", data={"csrf_token": csrf, "token": token, "next": "/"})
-    assert response.status_code in (302, 303)
 
 
 def test_results_appear_in_the_calibration_report(

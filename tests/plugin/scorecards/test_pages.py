@@ -25,15 +25,10 @@ from tests.plugin.scorecards.helpers import (
     bearer,
     full_body,
 )
+from tests.signin import csrf_of
 
 BOO = "business-outcome-ownership"
 UXD = "user-experience-design"
-
-
-def csrf_of(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "the form carries a CSRF field"
-    return match.group(1)
 
 
 def open_page(client: FlaskClient, token: str) -> tuple[str, str]:
