@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from scorecards.framework import Framework
 from scorecards.loops.spec import LoopSpec
 
-DEFAULT_MINUTES = 45
-
 # How to prepare, by interview format (the framework's format ids); general advice otherwise.
 PREPARATION: dict[str, str] = {
     "past-experience": "Pick two or three recent pieces of work you know in detail. Be ready "
@@ -109,7 +107,7 @@ def build_brief(framework: Framework, loop: LoopSpec, job: str | None = None) ->
                 stage=stage.name,
                 name=interview.name,
                 kind=kind,
-                minutes=int(getattr(interview, "minutes", None) or DEFAULT_MINUTES),
+                minutes=interview.minutes,
                 topics=tuple(topics),
                 preparation=PREPARATION.get(interview.format or "", GENERAL),
             )

@@ -5,8 +5,8 @@ built mechanically from the verdict the hire was made on. Each competency in sco
 interviews left open becomes a goal:
 
 - ``needs_focus``: the verdict was needs focus;
-- ``split``: the interviewers disagreed by two points (the verdict, or a ``split`` flag the
-  verdict may carry);
+- ``split``: the interviewers disagreed by two points (the competency's ``split`` flag; its
+  verdict stays needs focus, on track or outperforming);
 - ``not_assessed``: nobody rated it;
 - ``thin``: one rating only, whatever it was.
 
@@ -43,7 +43,8 @@ class RatingLike(Protocol):
 
 class CompetencyLike(Protocol):
     """What a goal reads of a competency's verdict (scorecards.aggregation's
-    ``CompetencyVerdict``); flags the verdict may gain later are read if present."""
+    ``CompetencyVerdict``): ``verdict`` is needs_focus, on_track, outperforming or
+    not_assessed; ``split`` flags interviewers two points apart."""
 
     @property
     def id(self) -> str: ...
@@ -55,6 +56,8 @@ class CompetencyLike(Protocol):
     def must_have(self) -> bool: ...
     @property
     def in_scope(self) -> bool: ...
+    @property
+    def split(self) -> bool: ...
     @property
     def ratings(self) -> Sequence[RatingLike]: ...
 
@@ -112,7 +115,7 @@ def goal_reason(competency: CompetencyLike) -> str | None:
         return None
     if competency.verdict == NEEDS_FOCUS:
         return NEEDS_FOCUS
-    if competency.verdict == SPLIT or getattr(competency, "split", False) is True:
+    if competency.split:
         return SPLIT
     if competency.verdict == NOT_ASSESSED or competency.count == 0:
         return NOT_ASSESSED

@@ -49,8 +49,11 @@ def serious_violations(page: Any) -> list[str]:
     ]
 
 
-def screenshot(page: Any, name: str, *, full_page: bool = True) -> None:
-    """docs/screenshots/<name>.png, when HIRELOOP_SCREENSHOTS is set (docs/pages.md)."""
+def screenshot(target: Any, name: str, **options: Any) -> None:
+    """docs/screenshots/<name>.png, when HIRELOOP_SCREENSHOTS is set (docs/pages.md).
+    ``target`` is a Playwright page (the full page unless ``full_page=False``) or an element."""
     if TAKE_SCREENSHOTS:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+        if hasattr(target, "goto"):
+            options.setdefault("full_page", True)
+        target.screenshot(path=str(SCREENSHOTS / f"{name}.png"), **options)

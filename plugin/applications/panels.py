@@ -10,7 +10,7 @@ Greenhouse sends no webhook when interviewers are scheduled, so the interview sw
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -29,6 +29,8 @@ from webhooks.events import InterviewerRef, InterviewRef
 #: A stage entered this recently has its panel re-read even when nobody waits.
 RECENT_STAGE = timedelta(days=14)
 SWEEP_BATCH = 500
+#: The systems whose scheduled interviews, each in its stage, are the stage's whole panel.
+WHOLE_PANEL_SYSTEMS = ("lever", "ashby")
 
 
 def eligible(session: Session, systems: Sequence[str], limit: int = SWEEP_BATCH) -> list[int]:
@@ -86,23 +88,38 @@ def apply_scheduled(
         and s.stage_id in (None, application.current_stage_id)
         and s.id not in deleted
     ]
-    interviews = [
+    # Lever and Ashby place every interview in a stage, so a read where each has its stage
+    # is the stage's whole panel. Greenhouse lists only what is scheduled already.
+    complete = application.ats in WHOLE_PANEL_SYSTEMS and whole_stage(scheduled)
+    touched = ensure_assignments(
+        session, application, stage, interview_refs(current), panel=True, complete=complete
+    )
+    recorded = record_scheduled(session, application, current)
+    return {"scheduled": len(current), "assigned": len(touched), "recorded": recorded}
+
+
+def interview_refs(scheduled: Iterable[AtsScheduledInterview]) -> tuple[InterviewRef, ...]:
+    """The scheduled interviews as the webhooks' interviews, with who runs them."""
+    return tuple(
         InterviewRef(
-            id=s.interview_id,
-            name=s.interview_name,
+            id=item.interview_id,
+            name=item.interview_name,
             interviewers=tuple(
                 InterviewerRef(user.id, user.name or None, user.email)
-                for user in s.interviewers
+                for user in item.interviewers
                 if user.id
             ),
             # Ashby and Lever may leave an interview's interviewers out: unknown, not nobody.
-            panel_known=s.interviewers_known,
+            panel_known=item.interviewers_known,
         )
-        for s in current
-    ]
-    touched = ensure_assignments(session, application, stage, interviews, panel=True)
-    recorded = record_scheduled(session, application, current)
-    return {"scheduled": len(current), "assigned": len(touched), "recorded": recorded}
+        for item in scheduled
+    )
+
+
+def whole_stage(scheduled: Iterable[AtsScheduledInterview]) -> bool:
+    """Whether the ATS placed every scheduled interview in a stage (Lever, Ashby): then the
+    ones it lists in a stage are all of that stage's, and one it leaves out has nobody now."""
+    return all(item.stage_id for item in scheduled)
 
 
 def _deleted_ids(session: Session, application: Application) -> set[str]:

@@ -27,9 +27,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from plugin.applications.panels import interview_refs, whole_stage
 from plugin.ats.base import AtsClient
 from plugin.ats.clients import client_for, is_configured
-from webhooks.events import EventKind, InboundEvent, InterviewerRef, InterviewRef
+from webhooks.events import EventKind, InboundEvent, InterviewRef
 
 Complete = Callable[[InboundEvent], InboundEvent]
 CLOSING_KINDS = {"hired": EventKind.APPLICATION_HIRED, "rejected": EventKind.APPLICATION_REJECTED}
@@ -91,19 +92,10 @@ def stage_interviews(
     that is the stage's whole panel, which it is when the ATS places every interview in a
     stage (Lever, Ashby): then an interview it leaves out has nobody now."""
     scheduled = client.scheduled_interviews(application_id)
-    interviews = tuple(
-        InterviewRef(
-            id=item.interview_id,
-            name=item.interview_name,
-            interviewers=tuple(
-                InterviewerRef(user.id, user.name or None, user.email) for user in item.interviewers
-            ),
-            panel_known=item.interviewers_known,
-        )
-        for item in scheduled
-        if item.stage_id == stage_id and not item.cancelled
+    interviews = interview_refs(
+        item for item in scheduled if item.stage_id == stage_id and not item.cancelled
     )
-    return interviews, all(item.stage_id for item in scheduled)
+    return interviews, whole_stage(scheduled)
 
 
 def _status(sent: str | None, held: str | None) -> str | None:

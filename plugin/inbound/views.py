@@ -23,6 +23,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from plugin.core.config import secrets_setting
 from plugin.core.db import get_session
 from plugin.core.errors import error_response
+from plugin.core.guards import WEBHOOK_MAX_BODY
 from plugin.inbound import inbox
 from plugin.inbound.reread import completer
 from webhooks.events import UNSTORED_KINDS, Envelope, InboundEvent
@@ -39,7 +40,6 @@ SECRET_SETTINGS = {
 }
 #: The request headers kept with a delivery (for operators; never needed to handle it).
 KEPT_HEADERS = ("Greenhouse-Event-ID", "Signature", "Ashby-Signature", "User-Agent")
-MAX_BODY = 5 * 1024 * 1024
 #: The answer for a stored delivery the worker handles (the 200 does not wait for it).
 ACCEPTED = "accepted"
 
@@ -48,10 +48,10 @@ ACCEPTED = "accepted"
 def receive(provider: str) -> Response | tuple[Response, int]:
     if provider not in SECRET_SETTINGS:
         return error_response(404, f"No webhook receiver for '{provider}'.", fields={})
-    if (request.content_length or 0) > MAX_BODY:
+    if (request.content_length or 0) > WEBHOOK_MAX_BODY:
         return error_response(413, "The body is larger than 5 MB.", fields={"body": "too large"})
     # Also bounds a chunked body, which has no Content-Length to check up front (413).
-    request.max_content_length = MAX_BODY
+    request.max_content_length = WEBHOOK_MAX_BODY
     body = request.get_data(cache=False)
     try:
         document = _verified_document(provider, body)

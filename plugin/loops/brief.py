@@ -10,11 +10,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request
 
 from plugin.auth.pages import page_role
-from plugin.auth.tokens import current_principal
-from plugin.core.db import get_session
 from plugin.core.errors import DomainError, status_of
 from plugin.loops import reader
 from plugin.loops.models import Loop
+from plugin.loops.pages import PageError, _visible
 from scorecards.brief import CandidateBrief, build_brief
 
 bp = Blueprint("candidate_brief", __name__, url_prefix="/recruiter")
@@ -44,11 +43,10 @@ def loop_brief(loop: Loop) -> CandidateBrief | None:
 @bp.get("/loops/<int:loop_id>/candidate-brief")
 @page_role("recruiter")
 def candidate_brief(loop_id: int) -> Response:
-    loop = get_session().get(Loop, loop_id)
-    if loop is None:
-        return _error(404, f"There is no loop {loop_id}.")
-    if not current_principal().can_see_job(loop.job_id):
-        return _error(403, "Your token is limited to another job.")
+    try:
+        loop = _visible(loop_id)  # another job's loop is as if missing, like the loop pages
+    except PageError as error:
+        return _error(error.status, error.message)
     try:
         brief = loop_brief(loop)
     except DomainError as error:

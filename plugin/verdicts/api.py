@@ -112,10 +112,9 @@ def post_preview(data: dict[str, Any]) -> dict[str, Any]:
     ``GET /api/applications/<id>/verdict``, computed by the same code; nothing is stored."""
     session = get_session()
     loop = session.get(Loop, data["loop_id"])
-    if loop is None:
+    # Another job's loop is as if missing.
+    if loop is None or not current_principal().can_see_job(loop.job_id):
         raise ApiError(404, f"No loop with id {data['loop_id']}.", fields={"loop_id": "unknown"})
-    if not current_principal().can_see_job(loop.job_id):
-        raise ApiError(403, "Your token is scoped to another job.", fields={"loop_id": "other job"})
     return preview_verdict(loop_settings(loop), data["ratings"])
 
 

@@ -104,7 +104,8 @@ def test_the_top_level_keeps_its_own_expectation() -> None:
 
 @dataclass(frozen=True)
 class Flagged:
-    """A verdict that later gains flags: a split flag beside the median must still count."""
+    """A competency's verdict as the hiring bar gives it: needs_focus, on_track,
+    outperforming or not_assessed, with ``split`` and ``borderline`` flags beside it."""
 
     id: str
     verdict: str
@@ -116,8 +117,15 @@ class Flagged:
     borderline: bool = False
 
 
-def test_added_flags_are_tolerated() -> None:
+def test_the_split_flag_makes_a_goal_whatever_the_verdict() -> None:
+    quality = next(c for c in HIRED.competencies if c.id == QUALITY)
+    assert quality.split and quality.verdict in {"needs_focus", "on_track", "outperforming"}
     assert goal_reason(Flagged(QUALITY, "on_track", 2, False, True, split=True)) == "split"
+    assert goal_reason(Flagged(QUALITY, "outperforming", 2, False, True, split=True)) == "split"
+    # The most serious reason wins; borderline alone makes no goal.
+    assert goal_reason(Flagged(QUALITY, "needs_focus", 2, False, True, split=True)) == (
+        "needs_focus"
+    )
     assert goal_reason(Flagged(QUALITY, "on_track", 3, False, True, borderline=True)) is None
     assert goal_reason(Flagged(QUALITY, "outperforming", 0, False, False)) is None
 

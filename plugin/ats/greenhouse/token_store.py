@@ -37,8 +37,6 @@ log = logging.getLogger("hireloop.ats.greenhouse")
 TABLE: Table = AtsToken.__table__  # type: ignore[assignment]
 #: After a refusal of the credentials, the next try waits this long (every process).
 REFUSED_PAUSE = timedelta(seconds=60)
-#: After a failure that may pass (timeout, 5xx), a short pause.
-FAILED_PAUSE = timedelta(seconds=5)
 WAIT_STEP = 0.1
 
 
@@ -149,10 +147,14 @@ class SharedOAuthToken:
                 now=time.time(),
             )
         except AtsError as exc:
-            pause = FAILED_PAUSE if exc.retryable else REFUSED_PAUSE
             log.error("greenhouse: no v3 access token: %s", exc)
-            error = str(exc)
-            self._transaction(lambda c: self._failed(c, error, pause))
+            if exc.retryable:
+                # It may pass (timeout, 5xx): the next caller asks again; recorded as a
+                # refusal, it would turn every other process's call into a 401 for a while.
+                self._transaction(self._release)
+            else:
+                error = str(exc)
+                self._transaction(lambda c: self._failed(c, error))
             raise
         self._transaction(lambda c: self._minted(c, token, lifetime))
         self.tokens_fetched += 1
@@ -173,10 +175,21 @@ class SharedOAuthToken:
             retry_after=None,
         )
 
-    def _failed(self, connection: Connection, error: str, pause: timedelta) -> None:
+    def _failed(self, connection: Connection, error: str) -> None:
+        """The token endpoint refused the credentials: every process waits ``REFUSED_PAUSE``."""
         now = db_now(connection)
         self._row(connection)
-        self._set(connection, minting_until=None, last_error=error[:1000], retry_after=now + pause)
+        self._set(
+            connection,
+            minting_until=None,
+            last_error=error[:1000],
+            retry_after=now + REFUSED_PAUSE,
+        )
+
+    def _release(self, connection: Connection) -> None:
+        """This process no longer mints; another may try at once."""
+        self._row(connection)
+        self._set(connection, minting_until=None)
 
     def _row(self, connection: Connection) -> Any:
         query = select(TABLE).where(TABLE.c.credential == self.credential)

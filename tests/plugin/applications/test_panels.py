@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -152,3 +153,65 @@ def test_interview_deleted_matches_the_recorded_scheduled_interview(
     db.commit()
     statuses = {a.interviewer_key: a.status for a in assignments(db, found.id)}
     assert statuses == {"2622": "cancelled", "": "pending"}
+
+
+@pytest.mark.parametrize(
+    ("ats", "whole_panel"), [("lever", True), ("ashby", True), ("greenhouse", False)]
+)
+def test_a_lever_or_ashby_read_cancels_an_interview_it_no_longer_lists(
+    app: Flask, db: Session, ats: str, whole_panel: bool
+) -> None:
+    # Lever and Ashby place every interview in a stage: what they list is the whole panel.
+    # Greenhouse lists only what is scheduled yet: an interview it leaves out is not gone.
+    found = waiting_application(app, db)
+    if ats != "greenhouse":
+        add_loop(db, ats=ats)  # the same job and stage, in that ATS
+        db.execute(update(Application).where(Application.id == found.id).values(ats=ats))
+        db.commit()
+        moved = application(db, ats, "265277")
+        assert moved is not None
+        found = moved
+
+    def staged(sid: str, interview: str, name: str, person: str) -> AtsScheduledInterview:
+        return replace(scheduled(sid, interview, name, person), stage_id="71416")
+
+    apply_scheduled(
+        db,
+        found,
+        [
+            staged("7000", "113101", "Assessment", "2622"),
+            staged("7001", "200", "Spec writing", "2623"),
+        ],
+    )
+    db.commit()
+    apply_scheduled(db, found, [staged("7000", "113101", "Assessment", "2622")])
+    db.commit()
+    statuses = {a.interviewer_key: a.status for a in assignments(db, found.id)}
+    if whole_panel:  # Spec writing has nobody now: a slot waits for an interviewer
+        assert statuses == {"2622": "pending", "2623": "cancelled", "": "pending"}
+    else:
+        assert statuses == {"2622": "pending", "2623": "pending"}
+
+
+def test_a_read_with_an_interview_of_no_known_stage_is_not_the_whole_panel(
+    app: Flask, db: Session
+) -> None:
+    found = waiting_application(app, db)
+    add_loop(db, ats="lever")
+    db.execute(update(Application).where(Application.id == found.id).values(ats="lever"))
+    db.commit()
+    lever = application(db, "lever", "265277")
+    assert lever is not None
+    apply_scheduled(
+        db,
+        lever,
+        [
+            replace(scheduled("7000", "113101", "Assessment", "2622"), stage_id="71416"),
+            replace(scheduled("7001", "200", "Spec writing", "2623"), stage_id="71416"),
+        ],
+    )
+    db.commit()
+    apply_scheduled(db, lever, [scheduled("7000", "113101", "Assessment", "2622")])
+    db.commit()
+    statuses = {a.interviewer_key: a.status for a in assignments(db, lever.id)}
+    assert statuses == {"2622": "pending", "2623": "pending"}

@@ -1,6 +1,7 @@
 """Deleting a candidate removes their name and free text from every table: scorecard
-evidence and notes, amendment revisions, override reasons, verdict summaries, outbox
-payloads, results and errors, and webhook bodies, also those still pending or failing."""
+evidence and notes, amendment revisions, override reasons, verdict summaries, development
+plans, outbox payloads, results and errors, and webhook bodies, also those still pending or
+failing."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from plugin.applications.models import Assignment
+from plugin.core.privacy import REMOVED
 from plugin.inbound.models import REDACTED_BODY, WebhookDelivery
 from plugin.jobs.models import JobStatus, OutboxJob
 from plugin.schema import metadata
 from plugin.scorecards.models import Rating, Scorecard, ScorecardRevision
-from plugin.verdicts.models import VerdictOverride, VerdictRecord
+from plugin.verdicts.models import DevelopmentPlan, VerdictOverride, VerdictRecord
 from tests.plugin.inbound.support import add_loop, app, application, inbound_app
 from tests.plugin.inbound.test_inbound import GH_STAGE, post_gh
 
@@ -86,6 +88,22 @@ def arrange_free_text(db: Session, application_id: int) -> None:
             summary={"candidate": "Giuseppe Hurley", "rule": "for Giuseppe: yes"},
         )
     )
+    goal = {
+        "competency": "product-delivery",
+        "verdict": "thin",
+        "expectation": "Leads delivery across teams.",
+        "evidence": [
+            {
+                "interviewer": "Ann",
+                "interview": "Delivery",
+                "rating": "on_track",
+                "text": "Shipped payments, quietly.",
+            }
+        ],
+        "actions": ["Pair Giuseppe with a delivery lead."],
+        "by_day": 90,
+    }
+    db.add(DevelopmentPlan(application_id=application_id, plan={"goals": [goal]}, actor="hm"))
     pending = {"application_id": application_id, "body": "Verdict for Giuseppe Hurley"}
     db.add(OutboxJob(kind="greenhouse.note", key="note", payload=pending))
     db.add(
@@ -147,6 +165,11 @@ def test_deleting_a_candidate_removes_their_name_and_free_text_everywhere(
     after = everything_stored(db)
     for name in NAMES:
         assert name not in after, after[max(0, after.find(name) - 200) : after.find(name) + 100]
+    # The plan's goals stay without the interviewers' words.
+    plan = db.scalars(select(DevelopmentPlan)).one().plan
+    assert plan["goals"][0]["evidence"][0]["text"] == REMOVED
+    assert plan["goals"][0]["evidence"][0]["rating"] == "on_track"
+    assert "quietly" not in after
     # Scores stay; waiting work about the candidate is not done any more.
     assert db.scalar(select(Rating.rating)) == "on_track"
     jobs = {job.key: job for job in db.scalars(select(OutboxJob))}

@@ -11,16 +11,19 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+import requests
 import responses
 from responses import matchers
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, select
 
-from plugin.ats.errors import AtsAuthError, AtsResponseError, AtsValidationError
+from plugin.ats.errors import AtsAuthError, AtsError, AtsResponseError, AtsValidationError
 from plugin.ats.greenhouse import GreenhouseV1Client, GreenhouseV3Client, OAuthClientCredentials
 from plugin.ats.greenhouse.auth import token_lifetime
 from plugin.ats.greenhouse.token_store import SharedOAuthToken, token_problems
 from plugin.ats.http import HttpClient
+from plugin.ats.models import AtsToken
 from plugin.core.migrate import upgrade
+from tests.conftest import AppCache
 from tests.plugin.ats.conftest import FakeClock
 
 API = "https://harvest.test"
@@ -376,6 +379,60 @@ def test_a_refused_credential_is_recorded_and_not_asked_again_at_once(engine: En
         problems = token_problems(connection)
     assert "invalid_client" in problems["greenhouse:test"]
     assert "csecret" not in problems["greenhouse:test"]
+
+
+@pytest.fixture
+def test_db(make_app: Callable[..., object], app_cache: AppCache) -> Engine:
+    """The suite's database (PostgreSQL with HIRELOOP_TEST_DATABASE_URL), emptied after."""
+    make_app()
+    return app_cache.engine
+
+
+def token_row(engine: Engine) -> dict[str, object]:
+    with engine.connect() as connection:
+        row = connection.execute(select(AtsToken.__table__)).mappings().one()
+    return dict(row)
+
+
+@responses.activate
+@pytest.mark.parametrize(
+    "failure",
+    [{"status": 503, "json": {"message": "unavailable"}}, {"body": requests.Timeout("slow")}],
+    ids=["503", "timeout"],
+)
+def test_a_token_endpoint_failure_that_may_pass_is_not_stored_as_a_refusal(
+    test_db: Engine, failure: dict[str, object]
+) -> None:
+    responses.post(TOKEN_URL, **failure)  # type: ignore[arg-type]
+    token("tok-1")
+    with pytest.raises(AtsError) as raised:
+        shared(test_db).headers()
+    assert raised.value.retryable and not isinstance(raised.value, AtsAuthError)
+    row = token_row(test_db)
+    assert row["last_error"] is None and row["retry_after"] is None
+    assert row["minting_until"] is None  # the claim is given back
+    with test_db.connect() as connection:
+        assert token_problems(connection) == {}
+    # Another process asks again at once, and gets a token.
+    assert shared(test_db).headers() == {"Authorization": "Bearer tok-1"}
+    assert sum(1 for c in responses.calls if c.request.url == TOKEN_URL) == 2
+
+
+@responses.activate
+@pytest.mark.parametrize("status", [400, 401])
+def test_a_refusal_of_the_credentials_is_stored_for_every_process(
+    test_db: Engine, status: int
+) -> None:
+    responses.post(TOKEN_URL, status=status, json={"error": "invalid_client"})
+    with pytest.raises(AtsAuthError) as raised:
+        shared(test_db).headers()
+    assert not raised.value.retryable
+    row = token_row(test_db)
+    assert "invalid_client" in str(row["last_error"]) and row["retry_after"] is not None
+    assert row["minting_until"] is None
+    with pytest.raises(AtsAuthError, match="invalid_client"):
+        shared(test_db).headers()  # another process: the stored refusal, no new request
+    assert len(responses.calls) == 1
 
 
 def test_the_token_lifetime_from_expires_in_or_expires_at() -> None:

@@ -4,9 +4,7 @@ and as text, and nothing the interviewers keep to themselves."""
 from __future__ import annotations
 
 import html
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from plugin.loops.models import Loop
 from scorecards.loader import builtin_frameworks
+from tests.accessibility import screenshot
 from tests.browser import LiveServer
 from tests.conftest import ROOT
 from tests.signin import browser_sign_in, sign_in
@@ -23,9 +22,6 @@ from tests.signin import browser_sign_in, sign_in
 EXAMPLE = ROOT / "examples" / "loops" / "senior-pm-payments.yaml"
 PM = next(f for f in builtin_frameworks() if f.id == "pm")
 Token = Callable[..., str]
-SCREENSHOTS = ROOT / "docs" / "images"
-# Read at import: the tests' clean environment removes HIRELOOP_* variables before each test.
-UPDATE_SCREENSHOTS = bool(os.environ.get("HIRELOOP_UPDATE_SCREENSHOTS"))
 
 
 def store_example(db: Session, job_id: str = "3485") -> int:
@@ -97,7 +93,9 @@ def test_the_brief_is_scoped_like_the_loop(
 ) -> None:
     loop_id = store_example(db)
     sign_in(client, make_token("recruiter", "9999"))
-    assert client.get(f"/recruiter/loops/{loop_id}/candidate-brief").status_code == 403
+    other_job = client.get(f"/recruiter/loops/{loop_id}/candidate-brief")
+    assert other_job.status_code == 404  # another job's loop is as if missing
+    assert f"There is no loop {loop_id}." in other_job.get_data(as_text=True)
     assert client.get("/recruiter/loops/424242/candidate-brief").status_code == 404
     sign_in(client, make_token("hiring_manager", "3485"))
     assert client.get(f"/recruiter/loops/{loop_id}/candidate-brief").status_code == 403
@@ -105,7 +103,7 @@ def test_the_brief_is_scoped_like_the_loop(
 
 @pytest.mark.browser
 def test_the_brief_reads_well_in_the_browser(
-    page: Any, live_server: LiveServer, db: Session, make_token: Token, tmp_path: Path
+    page: Any, live_server: LiveServer, db: Session, make_token: Token
 ) -> None:
     loop_id = store_example(db)
     path = f"/recruiter/loops/{loop_id}/candidate-brief"
@@ -117,9 +115,7 @@ def test_the_brief_reads_well_in_the_browser(
     assert "How to prepare" in brief.locator("section.brief-interview").first.inner_text()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 1000  # nothing wider than the window
-    brief.screenshot(path=str(tmp_path / "candidate-brief.png"))
-    if UPDATE_SCREENSHOTS:  # the picture in docs/candidate-brief.md
-        SCREENSHOTS.mkdir(exist_ok=True)
-        brief.screenshot(path=str(SCREENSHOTS / "candidate-brief.png"))
+    # The picture in docs/candidate-brief.md, of the element alone.
+    screenshot(brief, "candidate-brief")
     page.click("text=As text")
     assert "How to prepare:" in page.locator("body").inner_text()

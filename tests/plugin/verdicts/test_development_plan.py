@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,6 +22,7 @@ from plugin.jobs.worker import Worker, WorkerSettings
 from plugin.loops.models import Loop
 from plugin.verdicts import development
 from plugin.verdicts.models import DevelopmentPlan
+from tests.accessibility import screenshot
 from tests.browser import LiveServer
 from tests.plugin.outbound import GH_CONFIG
 from tests.plugin.verdicts.data import DATA, SPEC, make_application, make_loop
@@ -37,9 +36,6 @@ FAST = WorkerSettings(
 )
 NOTES = "https://harvest.test/v1/candidates/c1/activity_feed/notes"
 FEED = "https://harvest.test/v1/candidates/c1/activity_feed"
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "images"
-# Read at import: the tests' clean environment removes HIRELOOP_* variables before each test.
-UPDATE_SCREENSHOTS = bool(os.environ.get("HIRELOOP_UPDATE_SCREENSHOTS"))
 
 
 def hired(db: Session, external_id: str = "1", *, status: str = "hired") -> Application:
@@ -211,6 +207,9 @@ def test_the_review_page_shows_the_plan_only_after_the_hire(
     )
     html = client.get(f"/review/applications/{application.id}").get_data(as_text=True)
     assert 'id="development-plan"' in html and 'id="plan-form"' in html
+    # A goal's verdict is why it exists, not the competency's verdict: no "Split" badge.
+    plan_section = html[html.index('id="development-plan"') :]
+    assert "raised by: split ratings" in plan_section and ">Split<" not in plan_section
     token = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert token
     url = f"/review/applications/{application.id}/development-plan"
@@ -240,7 +239,7 @@ def test_the_review_page_shows_the_plan_only_after_the_hire(
 
 @pytest.mark.browser
 def test_the_hiring_manager_edits_the_plan_in_the_browser(
-    page: Any, live_server: LiveServer, db: Session, make_token: Token, tmp_path: Path
+    page: Any, live_server: LiveServer, db: Session, make_token: Token
 ) -> None:
     application = hired(db)
     path = f"/review/applications/{application.id}"
@@ -251,6 +250,7 @@ def test_the_hiring_manager_edits_the_plan_in_the_browser(
     assert "Development plan" in section.locator("h2").inner_text()
     spec = section.locator(f"article#goal-{SPEC}")
     assert spec.get_attribute("data-verdict") == "split"
+    assert spec.locator("h4 .badge").inner_text() == "raised by: split ratings"
     assert spec.get_attribute("data-day") == "60"
     evidence = spec.locator("details.evidence")
     evidence.locator("summary").click()
@@ -260,10 +260,8 @@ def test_the_hiring_manager_edits_the_plan_in_the_browser(
     page.select_option(f"#by_day-{index}", "30")
     section.locator("#plan-add").select_option(DATA)
     section.scroll_into_view_if_needed()
-    section.screenshot(path=str(tmp_path / "development-plan.png"))
-    if UPDATE_SCREENSHOTS:  # the picture in docs/development-plan.md
-        SCREENSHOTS.mkdir(exist_ok=True)
-        section.screenshot(path=str(SCREENSHOTS / "development-plan.png"))
+    # The picture in docs/development-plan.md, of the element alone.
+    screenshot(section, "development-plan")
     section.locator("button[type=submit]").click()
     page.wait_for_url(f"**{path}#development-plan")
     assert "The development plan is saved." in page.locator(".flash").inner_text()
