@@ -15,7 +15,7 @@ from functools import wraps
 from typing import ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -28,7 +28,7 @@ from plugin.auth.sessions import (
     spend_link,
     start_session,
 )
-from plugin.auth.tokens import Principal, hash_token, usable
+from plugin.auth.tokens import Principal, hash_token, set_principal, usable
 from plugin.core.db import get_session
 
 P = ParamSpec("P")
@@ -135,7 +135,7 @@ def page_role(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R | Respons
                     ),
                     status=403,
                 )
-            g.principal = principal
+            set_principal(principal)
             return view(*args, **kwargs)
 
         return wrapper

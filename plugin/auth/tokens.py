@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from flask import current_app, g, request
+from flask import current_app, has_request_context, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -148,7 +148,7 @@ def _check_roles(roles: tuple[str, ...]) -> Principal:
     principal = request.environ.get(PRINCIPAL_KEY) or authenticate(get_session())
     if principal.role != "admin" and principal.role not in roles:
         raise ApiError(403, f"This needs one of the roles: {', '.join(('admin', *roles))}.")
-    request.environ[PRINCIPAL_KEY] = principal
+    set_principal(principal)
     return principal
 
 
@@ -167,7 +167,7 @@ def require_role(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     def decorate(view: Callable[P, R]) -> Callable[P, R]:
         @wraps(view)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            g.principal = _check_roles(roles)
+            _check_roles(roles)
             return view(*args, **kwargs)
 
         setattr(wrapper, ROLES_ATTRIBUTE, roles)
@@ -176,6 +176,21 @@ def require_role(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     return decorate
 
 
+def set_principal(principal: Principal) -> None:
+    request.environ[PRINCIPAL_KEY] = principal
+
+
+def signed_in_principal() -> Principal | None:
+    """This request's principal, or None where nobody was authenticated (sign-in, errors)."""
+    if not has_request_context():
+        return None
+    principal: Principal | None = request.environ.get(PRINCIPAL_KEY)
+    return principal
+
+
 def current_principal() -> Principal:
-    principal: Principal = g.principal
+    """This request's principal, in a view behind ``require_role`` or ``page_role``."""
+    principal = signed_in_principal()
+    if principal is None:
+        raise RuntimeError("current_principal() outside an authenticated view")
     return principal

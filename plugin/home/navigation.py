@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import g, request, url_for
+from flask import request, url_for
 
-from plugin.auth.tokens import Principal
+from plugin.auth.tokens import signed_in_principal
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ SECTIONS: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
 
 def site_nav() -> list[NavLink]:
     """The links for the signed-in principal (none on pages nobody signed in to)."""
-    principal: Principal | None = g.get("principal")
+    principal = signed_in_principal()
     if principal is None:
         return []
     endpoint = request.endpoint or ""

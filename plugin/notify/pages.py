@@ -15,7 +15,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -27,7 +26,7 @@ from werkzeug.wrappers import Response
 from plugin.applications.models import Application, Assignment
 from plugin.auth.csrf import check_csrf
 from plugin.auth.pages import page_role
-from plugin.auth.tokens import Principal
+from plugin.auth.tokens import current_principal, signed_in_principal
 from plugin.core.db import get_session
 from plugin.notify import rows as message_list
 from plugin.notify import submission_rates
@@ -41,7 +40,7 @@ STATES = ("waiting", "scheduled", "retrying", "sent", "skipped", "failed")
 
 
 def _scope() -> str | None:
-    principal: Principal = g.principal
+    principal = current_principal()
     return None if principal.role == "admin" else principal.job_id
 
 
@@ -125,7 +124,7 @@ def _back_to(target: str | None) -> str:
 @bp.app_template_global("submission_rates_report")
 def submission_rates_report(days: int = 180, job_id: str | None = None) -> dict[str, Any]:
     """For the calibration page: ``{% include "notify/_submission_rates.html" %}``."""
-    principal: Principal | None = g.get("principal")
+    principal = signed_in_principal()
     if principal is not None and principal.role != "admin" and principal.job_id is not None:
         job_id = principal.job_id
     return submission_rates.report(get_session(), days=days, job_id=job_id)
