@@ -11,7 +11,7 @@ Everything is scoped like the API: a token scoped to a job sees that job only.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,16 +19,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from plugin.applications.models import Application, ApplicationStatus, Assignment
 from plugin.auth.tokens import Principal
 from plugin.home.health import aware
 from plugin.home.jobs import JobSummary, visible_jobs
-from plugin.loops import reader
 from plugin.loops.models import Loop
 from plugin.loops.service import lint_stored
-from plugin.notify.outbox import OPEN
+from plugin.notify.reminders import ended_open_assignments, loop_settings
 from plugin.notify.rows import MessageRow, message_rows
-from plugin.notify.settings import settings_of
+from plugin.notify.settings import NotifySettings
 from plugin.verdicts.comparison import CandidateRow
 
 #: The address of an application's review page, given its id (the views pass url_for).
@@ -177,29 +175,14 @@ def _entry(
 def late_scorecards(session: Session, principal: Principal, at: datetime) -> list[LateScorecard]:
     """Open assignments of active applications past their loop's first reminder, most late
     first."""
-    rows: Sequence[Any] = session.execute(
-        select(Assignment, Application)
-        .join(Application, Application.id == Assignment.application_id)
-        .where(
-            Assignment.status.in_(OPEN),
-            Assignment.interviewer_key != "",
-            Assignment.ends_at.is_not(None),
-            Assignment.ends_at <= at,
-            Application.status == ApplicationStatus.ACTIVE,
-            Application.purged_at.is_(None),
-        )
-        .order_by(Assignment.ends_at, Assignment.id)
-    ).all()
-    thresholds: dict[int | None, timedelta] = {}
+    settings: dict[int, NotifySettings] = {}
     late = []
-    for assignment, application in rows:
+    for assignment, application in ended_open_assignments(session, at):
         if not principal.can_see_job(application.job_id):
             continue
-        if application.loop_id not in thresholds:
-            hours = settings_of(reader.loop_of(session, application)).reminder_hours
-            thresholds[application.loop_id] = timedelta(hours=min(hours, default=1))
+        hours = loop_settings(session, application, settings).reminder_hours
         ended = aware(assignment.ends_at)
-        if at - ended < thresholds[application.loop_id]:
+        if at - ended < timedelta(hours=min(hours, default=1)):
             continue
         late.append(
             LateScorecard(
@@ -211,6 +194,7 @@ def late_scorecards(session: Session, principal: Principal, at: datetime) -> lis
                 hours_late=(at - ended).total_seconds() / 3600,
             )
         )
+    late.sort(key=lambda item: (item.ended_at, item.assignment_id))
     return late
 
 

@@ -75,10 +75,12 @@ def due_kinds(ends_at: datetime, settings: NotifySettings, at: datetime) -> tupl
     return reminder, elapsed >= timedelta(hours=settings.escalate_after_hours)
 
 
-def _late_assignments(session: Session, at: datetime) -> Sequence[Any]:
-    """Open assignments of active applications whose interview ended (recently) before
-    ``at``, each with its application."""
-    return session.execute(
+def ended_open_assignments(
+    session: Session, at: datetime, since: datetime | None = None
+) -> Sequence[Any]:
+    """Open assignments of active applications whose interview ended before ``at`` (and
+    after ``since``), each with its application: the scorecards that may be late."""
+    query = (
         select(Assignment, Application)
         .join(Application, Application.id == Assignment.application_id)
         .where(
@@ -86,11 +88,25 @@ def _late_assignments(session: Session, at: datetime) -> Sequence[Any]:
             Assignment.interviewer_key != "",
             Assignment.ends_at.is_not(None),
             Assignment.ends_at <= at,
-            Assignment.ends_at >= at - REMINDER_HORIZON,
             Application.status == ApplicationStatus.ACTIVE,
+            Application.purged_at.is_(None),
         )
         .order_by(Assignment.id)
-    ).all()
+    )
+    if since is not None:
+        query = query.where(Assignment.ends_at >= since)
+    return session.execute(query).all()
+
+
+def loop_settings(
+    session: Session, application: Application, cache: dict[int, NotifySettings]
+) -> NotifySettings:
+    """The application's loop's notification settings, read once per loop: applications of
+    one loop share them; one without a loop id has its own."""
+    key = application.loop_id if application.loop_id is not None else -application.id
+    if key not in cache:
+        cache[key] = settings_of(reader.loop_of(session, application))
+    return cache[key]
 
 
 def _due_messages(
@@ -100,12 +116,10 @@ def _due_messages(
     settings: dict[int, NotifySettings] = {}
     wanted: list[tuple[Assignment, str]] = []
     for assignment, application in rows:
-        # Applications of one loop share its settings; one without a loop id has its own.
-        cache_key = application.loop_id if application.loop_id is not None else -application.id
-        if cache_key not in settings:
-            settings[cache_key] = settings_of(reader.loop_of(session, application))
         assert assignment.ends_at is not None
-        reminder, escalate = due_kinds(assignment.ends_at, settings[cache_key], at)
+        reminder, escalate = due_kinds(
+            assignment.ends_at, loop_settings(session, application, settings), at
+        )
         if reminder:
             wanted.append((assignment, reminder))
         if escalate:
@@ -124,7 +138,7 @@ def _existing_keys(session: Session, keys: Sequence[str]) -> set[str]:
 def sweep_reminders(session: Session, at: datetime | None = None) -> list[str]:
     """Queue the reminders and escalations that are due; returns the keys queued now."""
     at = at or now()
-    rows = _late_assignments(session, at)
+    rows = ended_open_assignments(session, at, since=at - REMINDER_HORIZON)
     if not rows:
         return []
     wanted = _due_messages(session, rows, at)
