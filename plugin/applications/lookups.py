@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -20,6 +20,18 @@ def find_application(
     if lock:
         query = query.with_for_update()
     return session.scalar(query)
+
+
+def visible_assignment(
+    session: Session, assignment_id: int, can_see_job: Callable[[str | None], bool]
+) -> Assignment | None:
+    """The assignment, when its application's job may be seen (``Principal.can_see_job``);
+    None for another job's as for a missing one, so a scoped token learns nothing."""
+    assignment = session.get(Assignment, assignment_id)
+    application = session.get(Application, assignment.application_id) if assignment else None
+    if assignment is None or application is None or not can_see_job(application.job_id):
+        return None
+    return assignment
 
 
 def assignments_of(session: Session, application_id: int) -> Sequence[Assignment]:

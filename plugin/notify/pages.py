@@ -23,7 +23,8 @@ from flask import (
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from plugin.applications.models import Application, Assignment
+from plugin.applications.lookups import visible_assignment
+from plugin.applications.models import Assignment
 from plugin.auth.csrf import check_csrf
 from plugin.auth.pages import page_role
 from plugin.auth.tokens import current_principal, signed_in_principal
@@ -68,12 +69,8 @@ def messages_page() -> str:
 
 def _assignment_in_scope(session: Session, assignment_id: int) -> Assignment:
     """The assignment, or 404 as if missing: a scoped token learns nothing of other jobs."""
-    assignment = session.get(Assignment, assignment_id)
-    application = session.get(Application, assignment.application_id) if assignment else None
-    if assignment is None or application is None:
-        abort(404)
-    scope = _scope()
-    if scope is not None and application.job_id != scope:
+    assignment = visible_assignment(session, assignment_id, current_principal().can_see_job)
+    if assignment is None:
         abort(404)
     return assignment
 

@@ -24,7 +24,8 @@ from flask_smorest import Blueprint
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from plugin.applications.models import Application, Assignment, AssignmentStatus
+from plugin.applications.lookups import visible_assignment
+from plugin.applications.models import Assignment, AssignmentStatus
 from plugin.auth.tokens import TOKEN_PREFIX, bearer_token, current_principal, require_role
 from plugin.core.db import get_session
 from plugin.core.errors import ApiError
@@ -155,14 +156,8 @@ def not_held(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _assignment_for_recruiter(assignment_id: int) -> Assignment:
-    session = get_session()
-    assignment = session.get(Assignment, assignment_id)
-    application = session.get(Application, assignment.application_id) if assignment else None
-    if (
-        assignment is None
-        or application is None
-        or not current_principal().can_see_job(application.job_id)
-    ):
+    assignment = visible_assignment(get_session(), assignment_id, current_principal().can_see_job)
+    if assignment is None:
         raise ApiError(
             404, f"No assignment with id {assignment_id}.", fields={"assignment_id": "unknown"}
         )

@@ -57,6 +57,11 @@ class Scorecard(Base):
         back_populates="scorecard", cascade="all, delete-orphan", order_by="Rating.id"
     )
 
+    @property
+    def interviewer_label(self) -> str:
+        """Who wrote it, as reports and pages name them."""
+        return self.interviewer_name or self.interviewer_key or f"Interviewer #{self.id}"
+
 
 class Rating(Base):
     __tablename__ = "ratings"

@@ -14,10 +14,6 @@ from plugin.applications.models import Assignment
 from plugin.scorecards.models import Scorecard, ScorecardRevision
 
 
-def _interviewer(card: Scorecard) -> str:
-    return card.interviewer_name or card.interviewer_key or f"Interviewer #{card.id}"
-
-
 def _point(value: Any) -> str | None:
     return value.get("rating") or None if isinstance(value, Mapping) else None
 
@@ -48,7 +44,7 @@ def amendments(session: Session, application_id: int) -> list[dict[str, Any]]:
         {
             "assignment": card.assignment_id,
             "scorecard": card.id,
-            "interviewer": _interviewer(card),
+            "interviewer": card.interviewer_label,
             "after_seeing_peers": bool(revision.after_seeing_peers),
             "reason": revision.reason,
             "at": revision.created_at.isoformat(),

@@ -27,15 +27,11 @@ from plugin.verdicts.settings import LoopSettings, loop_settings
 from scorecards.aggregation import RatingInput, ScorecardInput, Verdict, aggregate
 
 
-def _interviewer_label(card: Scorecard) -> str:
-    return card.interviewer_name or card.interviewer_key or f"Interviewer #{card.id}"
-
-
 def scorecard_inputs(cards: Sequence[Scorecard]) -> list[ScorecardInput]:
     return [
         ScorecardInput(
             id=card.id,
-            interviewer=_interviewer_label(card),
+            interviewer=card.interviewer_label,
             interview=card.interview_name or "",
             source=card.source,
             ratings={r.competency_id: RatingInput(r.rating, r.evidence) for r in card.ratings},
