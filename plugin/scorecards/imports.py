@@ -15,18 +15,18 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import current_app, has_app_context
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from plugin.applications.models import Application, ApplicationStatus, Assignment, AssignmentStatus
-from plugin.ats.clients import SUPPORTED, client_for, is_configured
+from plugin.ats.clients import SUPPORTED, is_configured
 from plugin.core.config import default_of, setting
 from plugin.core.models import utcnow
 from plugin.frameworks.registry import registry
 from plugin.jobs.models import OutboxJob
 from plugin.jobs.queue import enqueue
 from plugin.loops.reader import framework_id_of, loop_of
+from plugin.scorecards.ats_reads import app_config, read_then_apply
 from plugin.scorecards.import_store import ImportResult, import_scorecards
 from scorecards.framework import Framework
 
@@ -58,13 +58,9 @@ def framework_for(session: Session, application: Application) -> Framework:
     return framework
 
 
-def _config() -> Any:
-    return current_app.config if has_app_context() else {}
-
-
 def enqueue_import(session: Session, application: Application, reason: str) -> OutboxJob | None:
     """Queue a pull of the application's ATS scorecards (when that ATS's API is configured)."""
-    if application.id is None or not is_configured(_config(), application.ats):
+    if application.id is None or not is_configured(app_config(), application.ats):
         return None
     stamp = int(time.time())
     return enqueue(
@@ -82,28 +78,20 @@ def stage_changed(session: Session, application: Application) -> OutboxJob | Non
 
 
 def run_import(session: Session, job: OutboxJob) -> dict[str, Any]:
-    application_id = int(job.payload["application_id"])
-    application = session.get(Application, application_id)
-    if application is None or application.purged_at is not None:
-        return {"skipped": "application gone"}
-    config = _config()
-    if not is_configured(config, application.ats):
-        return {"skipped": f"{application.ats} API not configured"}
-    ats, external_id = application.ats, application.external_id
-    session.commit()  # hold no transaction while the ATS answers
-    cards = client_for(config, ats).scorecards(external_id)
-    application = session.get(Application, application_id)
-    if application is None:  # pragma: no cover - deleted while we fetched
-        return {"skipped": "application gone"}
-    return import_scorecards(
-        session, application, cards, framework_for(session, application)
-    ).to_dict()
+    return read_then_apply(
+        session,
+        job,
+        lambda client, external_id: client.scorecards(external_id),
+        lambda application, cards: import_scorecards(
+            session, application, cards, framework_for(session, application)
+        ).to_dict(),
+    )
 
 
 def sweep(session: Session) -> int:
     """Queue an import for every active application with feedback outstanding: an
     assignment neither submitted nor cancelled whose interview has ended (or has no time)."""
-    config = _config()
+    config = app_config()
     systems = [ats for ats in SUPPORTED if is_configured(config, ats)]
     if not systems:
         return 0

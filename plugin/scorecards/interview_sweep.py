@@ -22,22 +22,17 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
-from plugin.applications.models import Application
 from plugin.applications.panels import apply_scheduled, eligible
-from plugin.ats.clients import SUPPORTED, client_for, is_configured
+from plugin.ats.clients import SUPPORTED, is_configured
 from plugin.core.config import default_of, setting
 from plugin.jobs.models import OutboxJob
 from plugin.jobs.queue import enqueue
+from plugin.scorecards.ats_reads import app_config, read_then_apply
 
 KIND = "refresh-interviews"
 SWEEP = "interview-sweep"  # its interval: HIRELOOP_INTERVIEW_SWEEP_SECONDS
-
-
-def _config() -> Mapping[str, Any]:
-    return current_app.config if has_app_context() else {}
 
 
 def _interval(config: Mapping[str, Any]) -> float:
@@ -50,7 +45,7 @@ def _interval(config: Mapping[str, Any]) -> float:
 
 def sweep(session: Session) -> int:
     """Queue one refresh per eligible application (once per pass: the key names the pass)."""
-    config = _config()
+    config = app_config()
     systems = [ats for ats in SUPPORTED if is_configured(config, ats)]
     if not systems:
         return 0
@@ -69,17 +64,10 @@ def sweep(session: Session) -> int:
 
 def refresh_interviews(session: Session, job: OutboxJob) -> dict[str, Any]:
     """The job: read the application's scheduled interviews and apply them."""
-    application_id = int(job.payload["application_id"])
-    application = session.get(Application, application_id)
-    if application is None or application.purged_at is not None:
-        return {"skipped": "application gone"}
-    config = _config()
-    if not is_configured(config, application.ats):
-        return {"skipped": f"{application.ats} API not configured"}
-    ats, external_id = application.ats, application.external_id
-    session.commit()  # hold no transaction while the ATS answers
-    scheduled = client_for(config, ats).scheduled_interviews(external_id)
-    application = session.get(Application, application_id, with_for_update=True)
-    if application is None:  # pragma: no cover - deleted while we asked
-        return {"skipped": "application gone"}
-    return apply_scheduled(session, application, scheduled)
+    return read_then_apply(
+        session,
+        job,
+        lambda client, external_id: client.scheduled_interviews(external_id),
+        lambda application, scheduled: apply_scheduled(session, application, scheduled),
+        lock=True,
+    )

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from plugin.ats.base import AtsScheduledInterview, AtsUser
 from plugin.jobs.models import OutboxJob
 from plugin.jobs.registry import job_registry
-from plugin.scorecards import interview_sweep
+from plugin.scorecards import ats_reads, interview_sweep
 from tests.plugin.inbound.support import add_loop, application, assignments
 from tests.plugin.inbound.test_inbound import gh_variant, post_gh
 from tests.webhooks.helpers import INBOUND_CONFIG
@@ -63,7 +63,7 @@ def test_one_job_per_application_and_pass_then_the_panel_applied(
         jobs = db.scalars(select(OutboxJob).where(OutboxJob.kind == interview_sweep.KIND)).all()
         assert len(jobs) == 1 and jobs[0].payload == {"application_id": found.id}
         fake = FakeGreenhouse()
-        monkeypatch.setattr(interview_sweep, "client_for", lambda config, ats: fake)
+        monkeypatch.setattr(ats_reads, "client_for", lambda config, ats: fake)
         assert interview_sweep.refresh_interviews(db, jobs[0])["assigned"] == 0
         fake.panel = ("2622",)  # scheduled since
         result = interview_sweep.refresh_interviews(db, jobs[0])
