@@ -98,6 +98,18 @@ def _csrf_failed(error: ApiError) -> Response:
     )
 
 
+def _context_for_post(token: str) -> InterviewContext | Response:
+    """A form sent from the page: its CSRF field checked, then the link opened."""
+    try:
+        check_csrf()
+    except ApiError as error:
+        return _csrf_failed(error)
+    opened = _open(token)
+    if isinstance(opened, Response):
+        return opened
+    return load_context(get_session(), opened, registry().get)
+
+
 # -- reading the form ------------------------------------------------------------------------
 
 
@@ -244,15 +256,10 @@ def page(token: str) -> Response:
 
 @bp.post("/i/<token>")
 def post_form(token: str) -> Response:
-    try:
-        check_csrf()
-    except ApiError as error:
-        return _csrf_failed(error)
-    opened = _open(token)
-    if isinstance(opened, Response):
-        return opened
+    ctx = _context_for_post(token)
+    if isinstance(ctx, Response):
+        return ctx
     session = get_session()
-    ctx = load_context(session, opened, registry().get)
     action = request.form.get("action", "save")
     if action not in ACTIONS:
         action = "save"
@@ -304,15 +311,10 @@ def post_form(token: str) -> Response:
 @bp.post("/i/<token>/not-held")
 def post_not_held(token: str) -> Response:
     """The interview did not take place: marked so, with the reason, instead of a scorecard."""
-    try:
-        check_csrf()
-    except ApiError as error:
-        return _csrf_failed(error)
-    opened = _open(token)
-    if isinstance(opened, Response):
-        return opened
+    ctx = _context_for_post(token)
+    if isinstance(ctx, Response):
+        return ctx
     session = get_session()
-    ctx = load_context(session, opened, registry().get)
     try:
         mark_not_held(session, ctx, request.form.get("reason", ""))
         session.commit()
