@@ -15,7 +15,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
-from plugin.applications.lookups import find_application, interview_key, loop_stage
+from plugin.applications.lookups import (
+    current_loop_stage,
+    find_application,
+    interview_key,
+)
 from plugin.applications.models import Application, ApplicationStatus, Assignment
 from plugin.applications.models import AssignmentStatus as Status
 from plugin.core import signals
@@ -240,12 +244,7 @@ def schedule_interviews(session: Session, event: InboundEvent) -> list[Assignmen
     ):
         return []
     # The job's loop (not the one stored on the application), as when the stage was entered.
-    loop = loop_for_job(session, application.ats, application.job_id)
-    stage = (
-        loop_stage(loop.definition, application.current_stage_id, application.current_stage_name)
-        if loop is not None
-        else None
-    )
+    stage = current_loop_stage(session, application)
     if stage is None:
         return []
     return ensure_assignments(

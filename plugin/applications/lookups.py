@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plugin.applications.models import Application, Assignment
+from plugin.loops.reader import loop_for_job
 
 
 def find_application(
@@ -61,3 +62,12 @@ def interview_key(interview: Mapping[str, Any]) -> str:
     """The shared convention: the loop interview's ATS id if it has one, else its name."""
     ats_id = interview.get("ats_interview_id")
     return str(ats_id) if ats_id not in (None, "") else str(interview.get("name", ""))
+
+
+def current_loop_stage(session: Session, application: Application) -> Mapping[str, Any] | None:
+    """The stage of its job's loop (not the one stored on the application: the loop the job
+    has now) that the application is in, or None."""
+    loop = loop_for_job(session, application.ats, application.job_id)
+    if loop is None:
+        return None
+    return loop_stage(loop.definition, application.current_stage_id, application.current_stage_name)

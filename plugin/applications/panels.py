@@ -18,12 +18,11 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from plugin.applications.assignments import DELETED_PREFIX, ensure_assignments
-from plugin.applications.lookups import loop_stage
+from plugin.applications.lookups import current_loop_stage
 from plugin.applications.models import Application, ApplicationStatus, Assignment
 from plugin.applications.models import AssignmentStatus as Status
 from plugin.ats.base import AtsScheduledInterview
 from plugin.core.models import utcnow
-from plugin.loops.reader import loop_for_job
 from webhooks.events import InterviewerRef, InterviewRef
 
 #: A stage entered this recently has its panel re-read even when nobody waits.
@@ -72,12 +71,7 @@ def apply_scheduled(
     """The scheduled interviews as the current panel of the application's loop stage."""
     if application.status != ApplicationStatus.ACTIVE or application.current_stage_id is None:
         return {"skipped": "not active"}
-    loop = loop_for_job(session, application.ats, application.job_id)
-    stage = (
-        loop_stage(loop.definition, application.current_stage_id, application.current_stage_name)
-        if loop is not None
-        else None
-    )
+    stage = current_loop_stage(session, application)
     if stage is None:
         return {"skipped": "no loop stage"}
     deleted = _deleted_ids(session, application)
